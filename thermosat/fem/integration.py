@@ -1,0 +1,56 @@
+"""A set of cells or facets ready to integrate over: shape values, quadrature, measures, slots."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from thermosat.fem import kernels
+from thermosat.fem.elements import element
+from thermosat.fem.quadrature import quadrature
+
+__all__ = ["CellSet"]
+
+
+class CellSet:
+    """Cells (or facets) of one type with global node numbers.
+
+    Parameters
+    ----------
+    points : (n_global, 3) coordinates of all model nodes (m)
+    conn : (ne, nn) global node indices
+    cell_type : ``vertex line2 line3 tri3 tri6 quad4 tet4 hex8``
+    degree : quadrature degree
+    scale : per-cell factor applied to measures (thickness m for edges of 2D plates,
+        cross-section m² for end points of bars, 1 otherwise)
+    """
+
+    def __init__(self, points, conn, cell_type: str, degree: int, scale=None):
+        self.points = points
+        self.conn = np.ascontiguousarray(conn, dtype=np.int64)
+        self.cell_type = cell_type
+        self.element = element(cell_type)
+        self.xi, self.w = quadrature(self.element.shape, degree)
+        self.N = self.element.N(self.xi)
+        self.dN = self.element.dN(self.xi)
+        self.scale = (np.ones(len(self.conn)) if scale is None
+                      else np.ascontiguousarray(np.broadcast_to(scale, (len(self.conn),)), float))
+        self.slots = None
+
+    def __len__(self):
+        return self.conn.shape[0]
+
+    @cached_property
+    def wdet(self) -> np.ndarray:
+        """Quadrature weight × measure × scale, ``(ne, nq)``."""
+        wd = kernels.measure_weights(self.points, self.conn, self.dN, self.w)
+        return wd * self.scale[:, None]
+
+    @cached_property
+    def measure(self) -> np.ndarray:
+        """Measure of each cell times its scale (m, m² or m³)."""
+        return self.wdet.sum(axis=1)
+
+    def bind(self, pattern) -> None:
+        """Compute the scatter map into ``pattern``."""
+        self.slots = pattern.slots(self.conn)

@@ -1,0 +1,167 @@
+"""CSR sparsity pattern built once per model, and element-to-slot scatter maps.
+
+Assembly never goes through COO: every element block gets a map ``slots[e, a, b]`` into the
+``data`` array of one shared CSR pattern, so refilling a matrix is a single Numba loop.
+"""
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["Pattern", "build_pattern"]
+
+
+@nb.njit(cache=True)
+def _pattern_rows(n, eptr, enodes):
+    """Rows of the symmetric node-adjacency pattern of a ragged element list."""
+    ne = eptr.shape[0] - 1
+    # node -> element incidence
+    cnt = np.zeros(n + 1, np.int64)
+    for e in range(ne):
+        for p in range(eptr[e], eptr[e + 1]):
+            cnt[enodes[p] + 1] += 1
+    for i in range(n):
+        cnt[i + 1] += cnt[i]
+    inc = np.empty(cnt[n], np.int64)
+    fill = cnt[:-1].copy()
+    for e in range(ne):
+        for p in range(eptr[e], eptr[e + 1]):
+            v = enodes[p]
+            inc[fill[v]] = e
+            fill[v] += 1
+    marker = np.full(n, -1, np.int64)
+    indptr = np.zeros(n + 1, np.int64)
+    # count
+    for i in range(n):
+        c = 0
+        marker[i] = i
+        c += 1
+        for q in range(cnt[i], cnt[i + 1]):
+            e = inc[q]
+            for p in range(eptr[e], eptr[e + 1]):
+                j = enodes[p]
+                if marker[j] != i:
+                    marker[j] = i
+                    c += 1
+        indptr[i + 1] = indptr[i] + c
+    indices = np.empty(indptr[n], np.int32)
+    marker[:] = -1
+    for i in range(n):
+        k = indptr[i]
+        marker[i] = i
+        indices[k] = i
+        k += 1
+        for q in range(cnt[i], cnt[i + 1]):
+            e = inc[q]
+            for p in range(eptr[e], eptr[e + 1]):
+                j = enodes[p]
+                if marker[j] != i:
+                    marker[j] = i
+                    indices[k] = j
+                    k += 1
+        indices[indptr[i]:indptr[i + 1]].sort()
+    return indptr, indices
+
+
+@nb.njit(cache=True, parallel=True)
+def _slots(indptr, indices, conn, out):
+    ne, nn = conn.shape
+    for e in nb.prange(ne):
+        for a in range(nn):
+            r = conn[e, a]
+            lo0 = indptr[r]
+            hi0 = indptr[r + 1]
+            for b in range(nn):
+                c = conn[e, b]
+                lo, hi = lo0, hi0
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if indices[mid] < c:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                out[e, a, b] = lo
+
+
+@nb.njit(cache=True)
+def _diag_slots(indptr, indices):
+    n = indptr.shape[0] - 1
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        lo, hi = indptr[i], indptr[i + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if indices[mid] < i:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo
+    return out
+
+
+class Pattern:
+    """A CSR sparsity pattern over ``n`` unknowns.
+
+    Parameters
+    ----------
+    n : number of unknowns
+    indptr, indices : CSR structure (sorted column indices per row)
+    """
+
+    def __init__(self, n: int, indptr: np.ndarray, indices: np.ndarray):
+        self.n = int(n)
+        self.nnz = int(indices.shape[0])
+        self.index_dtype = np.int32 if self.nnz < 2**31 - 1 else np.int64
+        self.indptr = indptr.astype(self.index_dtype)
+        self.indices = indices.astype(self.index_dtype)
+        self.diag = _diag_slots(indptr, indices)
+        self._rows = None
+
+    def slots(self, conn: np.ndarray) -> np.ndarray:
+        """Scatter map ``(ne, nn, nn)`` of CSR data positions for element connectivity ``conn``."""
+        conn = np.ascontiguousarray(conn, dtype=np.int64)
+        out = np.empty((conn.shape[0], conn.shape[1], conn.shape[1]), self.index_dtype)
+        _slots(self.indptr, self.indices, conn, out)
+        return out
+
+    def zeros(self) -> np.ndarray:
+        """A fresh data array for this pattern."""
+        return np.zeros(self.nnz)
+
+    def matrix(self, data: np.ndarray) -> sp.csr_matrix:
+        """A scipy CSR matrix sharing this pattern's structure and ``data`` (no copy)."""
+        A = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n), copy=False)
+        A.has_sorted_indices = True
+        return A
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Row index of every stored entry (computed once)."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.indptr))
+        return self._rows
+
+
+def build_pattern(n: int, blocks: list[np.ndarray]) -> Pattern:
+    """Pattern of all node pairs that share an element in any of ``blocks``.
+
+    Every node gets a diagonal entry, even if no element touches it.
+    """
+    eptr_parts, node_parts, offset = [], [], 0
+    for conn in blocks:
+        conn = np.asarray(conn, dtype=np.int64)
+        if conn.size == 0:
+            continue
+        ne, nn = conn.shape
+        eptr_parts.append(offset + nn * np.arange(ne, dtype=np.int64))
+        node_parts.append(conn.ravel())
+        offset += ne * nn
+    if node_parts:
+        eptr = np.concatenate(eptr_parts + [np.array([offset], np.int64)])
+        enodes = np.concatenate(node_parts)
+    else:
+        eptr = np.zeros(1, np.int64)
+        enodes = np.zeros(0, np.int64)
+    indptr, indices = _pattern_rows(int(n), eptr, enodes)
+    return Pattern(n, indptr, indices)

@@ -1,0 +1,1 @@
+"""Physics models: orbital environment, materials, coatings, fluids, photovoltaics."""

@@ -1,0 +1,1 @@
+"""Post-processing: results objects, VTK output, PyVista renders, plots and reports."""

@@ -1,0 +1,1 @@
+"""Solvers: linear solver choice, Newton with line search, implicit time stepping."""

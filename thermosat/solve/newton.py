@@ -1,0 +1,82 @@
+"""Newton's method with backtracking line search and positivity control."""
+from __future__ import annotations
+
+import numpy as np
+
+from thermosat.errors import ConvergenceError
+from thermosat.results import Convergence
+from thermosat.solve.linear import LinearSolver
+from thermosat.system import System
+
+__all__ = ["newton"]
+
+
+def _measure(system: System, R: np.ndarray, scale: float) -> float:
+    return float(np.abs(R[system.free]).sum() / scale)
+
+
+def newton(system: System, T0: np.ndarray, t: float = 0.0, *, mass=None, rtol: float = 1e-10,
+           max_iter: int = 40, linear: LinearSolver | None = None,
+           F: np.ndarray | None = None) -> tuple[np.ndarray, Convergence]:
+    """Solve ``R(T) = 0`` (with ``mass`` term for implicit steps) from ``T0`` (K).
+
+    Convergence is measured as the unbalanced heat on free nodes over the heat throughput
+    (both W, L1): ``Σ|R_free| / scale < rtol``. Raises :class:`ConvergenceError` with the
+    residual history if it is not reached in ``max_iter`` iterations; temperatures never go
+    non-positive or NaN.
+    """
+    linear = linear or LinearSolver()
+    F = system.load(t) if F is None else F
+    T = np.array(T0, dtype=float, copy=True)
+    system.impose(T, t)
+    hist = Convergence()
+    R, data, scale = system.residual(T, t, F, True, mass)
+    rel = _measure(system, R, scale)
+    hist.residuals.append(rel)
+    for _ in range(max_iter):
+        if rel < rtol:
+            hist.converged = True
+            return T, hist
+        if not np.isfinite(rel):
+            break
+        A = system.constrained(data)
+        b = -R
+        b[system.fixed_mask] = 0.0
+        n_before = len(linear.iterations)
+        dT = linear.solve(A, b, system.symmetric, rtol=max(1e-13, min(1e-6, 1e-3 * rel)))
+        hist.linear_iterations.append(sum(linear.iterations[n_before:]))
+        # keep temperatures positive: never let a node lose more than 90 % of its value
+        neg = dT < 0
+        alpha = 1.0
+        if np.any(neg):
+            alpha = min(1.0, 0.9 * float(np.min(T[neg] / -dT[neg])))
+        for _ls in range(12):
+            Tn = T + alpha * dT
+            Rn, _, scale_n = system.residual(Tn, t, F, False, mass)
+            rel_n = _measure(system, Rn, scale_n)
+            if np.isfinite(rel_n) and (rel_n <= (1 - 1e-4 * alpha) * rel or rel_n < rtol):
+                break
+            alpha *= 0.5
+        else:
+            hist.step_sizes.append(alpha)
+            # no decrease: accept if we are at the round-off floor, else fail
+            if np.max(np.abs(dT)) <= 1e-12 * np.max(np.abs(T)) and rel < 1e3 * rtol:
+                hist.converged = True
+                return T, hist
+            break
+        hist.step_sizes.append(alpha)
+        T = Tn
+        R, data, scale = system.residual(T, t, F, True, mass)
+        rel = _measure(system, R, scale)
+        hist.residuals.append(rel)
+        if rel >= rtol and np.max(np.abs(alpha * dT)) <= 1e-13 * np.max(np.abs(T)):
+            hist.converged = rel < 1e3 * rtol  # round-off floor reached
+            if hist.converged:
+                return T, hist
+    if rel < rtol and np.all(np.isfinite(T)):
+        hist.converged = True
+        return T, hist
+    raise ConvergenceError(
+        f"Newton did not converge: relative residual {hist.residuals[-1]:.3e} after "
+        f"{hist.iterations} iterations (target {rtol:.1e}); history "
+        + ", ".join(f"{r:.2e}" for r in hist.residuals[-8:]), hist.residuals)

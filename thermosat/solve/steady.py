@@ -1,0 +1,67 @@
+"""Steady nonlinear solve with energy balance and convergence history."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from thermosat.errors import ConvergenceError
+from thermosat.results import energy_balance
+from thermosat.solve.linear import LinearSolver
+from thermosat.solve.newton import newton
+
+__all__ = ["solve_steady", "initial_guess", "make_linear_solver"]
+
+
+def initial_guess(system, t: float = 0.0, default_k: float = 300.0) -> np.ndarray:
+    """Uniform start: the mean prescribed temperature, else ``default_k`` (K).
+
+    Newton's first step from a uniform field is the linearised solve (h_rad = 4εσT³).
+    """
+    T = np.full(system.n, default_k)
+    if system.fixed_nodes.size:
+        T[:] = float(np.mean(system.fixed_values(t)))
+    return T
+
+
+def make_linear_solver(model, method: str = "auto") -> LinearSolver:
+    """A linear solver suited to the model (smoothed aggregation AMG for 3D meshes)."""
+    dims = [p.mesh.dim for p in model.parts.values()]
+    return LinearSolver(method, amg="sa" if max(dims) == 3 else "rs")
+
+
+def fixed_reaction(system, R: np.ndarray) -> float:
+    """Heat (W) injected at prescribed-temperature nodes to hold them: ``Σ_D R``."""
+    return float(R[system.fixed_nodes].sum()) if system.fixed_nodes.size else 0.0
+
+
+def solve_steady(model, T0=None, *, rtol: float = 1e-10, max_iter: int = 40,
+                 linear: str | LinearSolver = "auto", t: float = 0.0,
+                 continuation: bool = True):
+    """Solve the steady heat balance of ``model``; returns a :class:`SteadyResult`.
+
+    If plain Newton fails, continuation in emissivity (0.1 → 1 of the given values) is tried
+    before the :class:`ConvergenceError` (with its residual history) is raised.
+    """
+    from thermosat.post.result import SteadyResult
+    from thermosat.solve.continuation import emissivity_continuation
+
+    t0 = time.perf_counter()
+    system = model.build()
+    solver = linear if isinstance(linear, LinearSolver) else make_linear_solver(model, linear)
+    T_start = initial_guess(system, t) if T0 is None else np.broadcast_to(
+        np.asarray(T0, float), (system.n,)).copy()
+    F = system.load(t)
+    try:
+        T, hist = newton(system, T_start, t, rtol=rtol, max_iter=max_iter, linear=solver, F=F)
+    except ConvergenceError:
+        if not continuation:
+            raise
+        T, hist = emissivity_continuation(system, T_start, t, F, rtol=rtol, max_iter=max_iter,
+                                          linear=solver)
+    R, _, _ = system.residual(T, t, F, jacobian=False)
+    flows = system.flows(T, t)
+    if system.fixed_nodes.size:
+        flows["fixed_temperature"] = fixed_reaction(system, R)
+    return SteadyResult(model=model, T=T, convergence=hist, energy=energy_balance(flows),
+                        time_s=time.perf_counter() - t0)
