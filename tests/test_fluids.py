@@ -20,7 +20,7 @@ def test_presets_listed_and_constructible():
     for name, preset in FLUID_PRESETS.items():
         f = Fluid(name)
         assert f.pressure == preset.default_pressure
-        assert f.T_freeze < f.T_min + 1e-12 or f.T_min >= f.T_freeze
+        assert f.T_min >= f.T_freeze
         assert f.T_min < f.T_max < f.T_boil
         assert preset.notes
 
@@ -203,15 +203,16 @@ def test_loop_ok():
 
 
 def test_loop_boils_and_required_pressure():
-    # Ammonia at 2.0 MPa boils at 322.5 K; a 330 K hot spot boils. Vapour pressure at
-    # 335 K (330 + 5 K margin) ≈ 2.80 MPa (NIST Webbook: 2.7998 MPa at 335 K... CoolProp EOS).
+    # Ammonia at 2.0 MPa boils at 322.5 K; a 330 K hot spot boils. The pressure needed is the
+    # vapour pressure at 335 K (330 K + 5 K margin, 61.85 °C): CoolProp 2.734 MPa; ASHRAE R-717
+    # saturation tables give 2.614 MPa at 60 °C, so a little above that.
     T = np.array([[280.0, 290.0], [330.0, 300.0]])
     res = check_loop_temperatures("ammonia", T, pressure=2.0e6, margin_k=5.0)
     assert res.boils and not res.freezes and not res.ok
     assert res.i_hottest == 2 and res.worst_index == 2 and res.worst_limit == "boiling"
     assert res.boil_margin < 0
     assert res.required_pressure == pytest.approx(Fluid("ammonia").vapour_pressure(335.0), rel=1e-9)
-    assert 2.7e6 < res.required_pressure < 2.9e6
+    assert 2.65e6 < res.required_pressure < 2.8e6
     assert "boils" in res.message and "56.85 °C" in res.message
     with pytest.raises(PhysicsLimitError):
         res.raise_if_violated()

@@ -35,6 +35,7 @@ class Part:
     name: str
     mesh: Mesh
     offset: int
+    conduction: bool = True
 
     @property
     def nodes(self) -> np.ndarray:
@@ -86,16 +87,21 @@ class Model:
         self._bcs: list[tuple] = []
         self._fixed: list[tuple[np.ndarray, object]] = []
         self._extra_terms: list[Term] = []
+        self._term_factories: list = []
         self._system = None
         if mesh is not None:
             self.add_part(name, mesh)
 
     # --- parts ----------------------------------------------------------------------------
-    def add_part(self, name: str, mesh: Mesh) -> Part:
-        """Add ``mesh`` as part ``name``; returns the part (with its node offset)."""
+    def add_part(self, name: str, mesh: Mesh, *, conduction: bool = True) -> Part:
+        """Add ``mesh`` as part ``name``; returns the part (with its node offset).
+
+        ``conduction=False`` makes a part whose nodes only carry terms added with
+        :meth:`add_term` (coolant nodes, for example); it needs no material.
+        """
         if name in self.parts:
             raise InputError(f"part {name!r} already exists")
-        part = Part(name, mesh, self.n_nodes)
+        part = Part(name, mesh, self.n_nodes, conduction)
         self.parts[name] = part
         self._materials[name] = []
         self._system = None
@@ -227,10 +233,47 @@ class Model:
         self._extra_terms.append(term)
         self._system = None
 
+    def add_term_factory(self, factory) -> None:
+        """Add ``factory(model, points) -> Term | list[Term]``, called when the system is built.
+
+        Use it for terms that need the global node coordinates (all parts placed), e.g.
+        links between parts or cell sets of other components.
+        """
+        self._term_factories.append(factory)
+        self._system = None
+
+    def cells(self, name: str | None, *, boundary: bool = False, kind: str = "load",
+              points: np.ndarray | None = None, per_area: bool = False) -> CellSet:
+        """A :class:`CellSet` over region or boundary ``name`` ("part/name"), global numbering.
+
+        ``kind`` picks the quadrature (``stiffness``, ``mass``, ``load``, ``radiation``); facets
+        of 2D plates carry the plate thickness as scale, like every boundary condition; so do
+        cells of 2D plates (volumetric terms) unless ``per_area`` (terms given per m² of plate).
+        """
+        points = self.points if points is None else points
+        if boundary:
+            scales = {p.name: self._node_scale(p) for p in self.parts.values()}
+            return self._facet_set(name, points, scales, kind)
+        part, local = self._part(name)
+        mesh = part.mesh
+        cells = (np.arange(mesh.n_cells) if local in (None, "domain")
+                 and "domain" not in mesh.cell_regions else mesh.region(local or "domain"))
+        conn = mesh.cells[cells].astype(np.int64) + part.offset
+        scale = None if per_area else self._node_scale(part)[mesh.cells[cells]].mean(axis=1)
+        return CellSet(points, conn, mesh.cell_type, _degree(mesh.cell_type, kind), scale)
+
+    def _node_scale(self, part: Part) -> np.ndarray:
+        ns = np.ones(part.mesh.n_points)
+        for mat in self._materials[part.name]:
+            ns[part.mesh.cells[mat.cells].ravel()] = mat.scale
+        return ns
+
     # --- building -------------------------------------------------------------------------
     def _cell_terms(self, part: Part, points: np.ndarray) -> tuple[list[Term], np.ndarray]:
         mesh = part.mesh
         mats = self._materials[part.name]
+        if not part.conduction:
+            return [], np.ones(mesh.n_points)
         if not mats:
             raise InputError(f"part {part.name!r} has no material; call material(...)")
         node_scale = np.zeros(mesh.n_points)
@@ -290,19 +333,16 @@ class Model:
                 if callable(absorbed) or np.any(np.asarray(absorbed) != 0):
                     terms.append(HeatInput(cells, absorbed, f"{name}:absorbed"))
             elif kind == "source":
-                terms.append(self._source_term(where, value, points, node_scales))
+                terms.append(self._source_term(where, value, points))
         terms += self._extra_terms
+        for factory in self._term_factories:
+            made = factory(self, points)
+            terms += made if isinstance(made, list) else [made]
         self._system = System(len(points), terms, self._fixed)
         return self._system
 
-    def _source_term(self, region, value, points, node_scales) -> Term:
-        part, local = self._part(region)
-        mesh = part.mesh
-        cells = (np.arange(mesh.n_cells) if local in (None, "domain")
-                 and "domain" not in mesh.cell_regions else mesh.region(local or "domain"))
-        conn = mesh.cells[cells].astype(np.int64) + part.offset
-        scale = node_scales[part.name][mesh.cells[cells]].mean(axis=1)
-        cs = CellSet(points, conn, mesh.cell_type, _degree(mesh.cell_type, "load"), scale)
+    def _source_term(self, region, value, points) -> Term:
+        cs = self.cells(region, kind="load", points=points)
         q_w_m3, power_w = value
         if power_w is not None:
             q_w_m3 = float(power_w) / float(cs.measure.sum())

@@ -89,11 +89,13 @@ class System:
         R -= F
         data = self.A_data.copy() if jacobian else np.zeros(0)
         if self.nonlinear_terms:
-            N = np.zeros(self.n)
+            N = np.empty(self.n)
             for term in self.nonlinear_terms:
+                # each term separately: their sum can cancel (advection against wall heat)
+                N.fill(0.0)
                 term.add_nonlinear(T, t, N, data)
-            scale += np.abs(N).sum()
-            R += N
+                scale += np.abs(N).sum()
+                R += N
         if mass is not None:
             a, C, b = mass
             store = (C @ (a * T - b)) if not isinstance(C, np.ndarray) else C * (a * T - b)

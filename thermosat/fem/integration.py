@@ -9,7 +9,32 @@ from thermosat.fem import kernels
 from thermosat.fem.elements import element
 from thermosat.fem.quadrature import quadrature
 
-__all__ = ["CellSet"]
+__all__ = ["CellSet", "cell_quadrature"]
+
+_S15 = 15.0 ** 0.5
+_A1, _A2 = (6.0 - _S15) / 21.0, (6.0 + _S15) / 21.0
+_W1, _W2 = (155.0 - _S15) / 2400.0, (155.0 + _S15) / 2400.0
+#: symmetric triangle rules with fewer points than the conical products (unit simplex,
+#: weights sum to 1/2): degree 2 (3 points, Strang–Fix) and degree 4-5 (7 points, Radon)
+_TRI_RULES = {
+    2: (np.array([[1 / 6, 1 / 6], [2 / 3, 1 / 6], [1 / 6, 2 / 3]]), np.full(3, 1 / 6)),
+    5: (np.array([[1 / 3, 1 / 3],
+                  [_A1, _A1], [1 - 2 * _A1, _A1], [_A1, 1 - 2 * _A1],
+                  [_A2, _A2], [1 - 2 * _A2, _A2], [_A2, 1 - 2 * _A2]]),
+        np.array([9 / 80, _W1, _W1, _W1, _W2, _W2, _W2])),
+}
+
+
+def cell_quadrature(shape: str, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points and weights exact to ``degree`` on ``shape``, with the fewest points we know.
+
+    Triangles of degree 2..5 use symmetric rules (3 or 7 points) with positive weights and
+    interior points; everything else comes from :func:`thermosat.fem.quadrature.quadrature`.
+    """
+    if shape == "tri" and 2 <= degree <= 5:
+        xi, w = _TRI_RULES[2 if degree == 2 else 5]
+        return xi.copy(), w.copy()
+    return quadrature(shape, degree)
 
 
 class CellSet:
@@ -30,7 +55,7 @@ class CellSet:
         self.conn = np.ascontiguousarray(conn, dtype=np.int64)
         self.cell_type = cell_type
         self.element = element(cell_type)
-        self.xi, self.w = quadrature(self.element.shape, degree)
+        self.xi, self.w = cell_quadrature(self.element.shape, degree)
         self.N = self.element.N(self.xi)
         self.dN = self.element.dN(self.xi)
         self.scale = (np.ones(len(self.conn)) if scale is None

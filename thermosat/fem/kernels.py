@@ -204,6 +204,21 @@ def assemble_load(conn, N, wdet, coef, out):
     return total
 
 
+@nb.njit(cache=True, inline="always")
+def _table(Tq, tab_t, tab_v):
+    """Value and slope of a piecewise-linear table at ``Tq`` (constant beyond the ends)."""
+    nt = tab_t.shape[0]
+    if nt == 1:
+        return tab_v[0], 0.0
+    if Tq <= tab_t[0]:
+        return tab_v[0], 0.0
+    if Tq >= tab_t[nt - 1]:
+        return tab_v[nt - 1], 0.0
+    j = np.searchsorted(tab_t, Tq) - 1
+    s = (tab_v[j + 1] - tab_v[j]) / (tab_t[j + 1] - tab_t[j])
+    return tab_v[j] + s * (Tq - tab_t[j]), s
+
+
 @nb.njit(cache=True)
 def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, T, R, data):
     """Gray radiation to a sink: ``R_a += ∫ coef ε(T) σ (T^4 − T_sink^4) N_a``.
@@ -212,35 +227,49 @@ def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, 
 
     Adds the exact Jacobian (including dε/dT) into ``data`` unless it is empty. Returns
     ``(emitted, absorbed_from_sink)`` in W: ``∫ coef ε σ T^4`` and ``∫ coef ε σ T_sink^4``.
+    Element contributions are summed locally and scattered once per element.
     """
     ne, nn = conn.shape
     nq = N.shape[0]
     jac = data.shape[0] > 0
     ts4 = t_sink ** 4
-    nt = tab_t.shape[0]
     emitted = 0.0
     absorbed = 0.0
+    Te = np.empty(nn)
+    re = np.empty(nn)
+    je = np.empty((nn, nn))
     for e in range(ne):
+        for a in range(nn):
+            Te[a] = T[conn[e, a]]
+            re[a] = 0.0
+            if jac:
+                for b in range(nn):
+                    je[a, b] = 0.0
+        ce = coef[e]
         for q in range(nq):
             Tq = 0.0
             for a in range(nn):
-                Tq += N[q, a] * T[conn[e, a]]
-            eps = np.interp(Tq, tab_t, tab_eps)
-            deps = 0.0
-            if nt > 1 and tab_t[0] < Tq < tab_t[nt - 1]:
-                j = np.searchsorted(tab_t, Tq) - 1
-                deps = (tab_eps[j + 1] - tab_eps[j]) / (tab_t[j + 1] - tab_t[j])
-            f = wdet[e, q] * coef[e]
-            t4 = Tq * Tq * Tq * Tq
-            emitted += f * eps * sigma * t4
-            absorbed += f * eps * sigma * ts4
-            r = f * eps * sigma * (t4 - ts4)
-            dr = f * sigma * (4.0 * eps * Tq * Tq * Tq + deps * (t4 - ts4))
+                Tq += N[q, a] * Te[a]
+            eps, deps = _table(Tq, tab_t, tab_eps)
+            f = wdet[e, q] * ce * sigma
+            t3 = Tq * Tq * Tq
+            t4 = t3 * Tq
+            emitted += f * eps * t4
+            absorbed += f * eps * ts4
+            r = f * eps * (t4 - ts4)
             for a in range(nn):
-                R[conn[e, a]] += r * N[q, a]
-                if jac:
+                re[a] += r * N[q, a]
+            if jac:
+                dr = f * (4.0 * eps * t3 + deps * (t4 - ts4))
+                for a in range(nn):
+                    da = dr * N[q, a]
                     for b in range(nn):
-                        data[slots[e, a, b]] += dr * N[q, a] * N[q, b]
+                        je[a, b] += da * N[q, b]
+        for a in range(nn):
+            R[conn[e, a]] += re[a]
+            if jac:
+                for b in range(nn):
+                    data[slots[e, a, b]] += je[a, b]
     return emitted, absorbed
 
 

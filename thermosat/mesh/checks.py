@@ -35,13 +35,6 @@ _FACES = {
     "tet4": [[0, 2, 1], [0, 1, 3], [1, 2, 3], [0, 3, 2]],
     "hex8": [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]],
 }
-# hex corner Jacobians: for local corner (i, j, k), columns X(1,j,k)-X(0,j,k), ... (VTK ids)
-_HEX_ID = {(0, 0, 0): 0, (1, 0, 0): 1, (1, 1, 0): 2, (0, 1, 0): 3,
-           (0, 0, 1): 4, (1, 0, 1): 5, (1, 1, 1): 6, (0, 1, 1): 7}
-_HEX_JAC = np.array([[[_HEX_ID[(1, j, k)], _HEX_ID[(0, j, k)]],
-                      [_HEX_ID[(i, 1, k)], _HEX_ID[(i, 0, k)]],
-                      [_HEX_ID[(i, j, 1)], _HEX_ID[(i, j, 0)]]]
-                     for (i, j, k) in _HEX_ID])            # (8 corners, 3 dirs, [plus, minus])
 
 
 def cell_faces(cell_type: str) -> list[list[int]]:
@@ -50,40 +43,63 @@ def cell_faces(cell_type: str) -> list[list[int]]:
 
 
 # --------------------------------------------------------------------------- measures
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of (..., 3) arrays (explicit components: faster than np.cross)."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+def _triple(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``a . (b x c)`` for (..., 3) arrays."""
+    return (a[..., 0] * (b[..., 1] * c[..., 2] - b[..., 2] * c[..., 1])
+            + a[..., 1] * (b[..., 2] * c[..., 0] - b[..., 0] * c[..., 2])
+            + a[..., 2] * (b[..., 0] * c[..., 1] - b[..., 1] * c[..., 0]))
+
+
 def _quad_corner_normals(x: np.ndarray) -> np.ndarray:
     """(ne, 4, 3) normals ``(x[i+1]-x[i]) x (x[i-1]-x[i])`` at the four corners of quads."""
-    nxt = np.roll(x, -1, axis=1) - x
-    prv = np.roll(x, 1, axis=1) - x
-    return np.cross(nxt, prv)
+    nxt = x[:, [1, 2, 3, 0]] - x
+    prv = x[:, [3, 0, 1, 2]] - x
+    return _cross(nxt, prv)
+
+
+def _hex_edges(x: np.ndarray):
+    """Edge vectors of hexes (VTK order) along the local i, j, k directions.
+
+    Returns ``ex[j][k]``, ``ey[i][k]``, ``ez[i][j]`` (each (ne, 3)): e.g. ``ex[j][k]`` is
+    ``X(1, j, k) - X(0, j, k)``.
+    """
+    p = [x[:, n] for n in range(8)]
+    ex = [[p[1] - p[0], p[5] - p[4]], [p[2] - p[3], p[6] - p[7]]]
+    ey = [[p[3] - p[0], p[7] - p[4]], [p[2] - p[1], p[6] - p[5]]]
+    ez = [[p[4] - p[0], p[7] - p[3]], [p[5] - p[1], p[6] - p[2]]]
+    return ex, ey, ez
 
 
 def _hex_corner_jacobians(x: np.ndarray) -> np.ndarray:
-    """(ne, 8) determinants of the trilinear map's one-sided Jacobian at each hex corner."""
-    cols = x[:, _HEX_JAC[:, :, 0], :] - x[:, _HEX_JAC[:, :, 1], :]   # (ne, 8, 3 dirs, 3)
-    return np.linalg.det(cols.swapaxes(-1, -2))
-
-
-def _hex_gauss_dn() -> np.ndarray:
-    """Trilinear shape-function gradients (8 Gauss points, 8 nodes, 3) on [-1, 1]^3."""
-    s = np.array([[-1, -1, -1], [1, -1, -1], [1, 1, -1], [-1, 1, -1],
-                  [-1, -1, 1], [1, -1, 1], [1, 1, 1], [-1, 1, 1]], float)
-    g = np.array([-1.0, 1.0]) / np.sqrt(3.0)
-    out = []
-    for q in np.array(np.meshgrid(g, g, g, indexing="ij")).reshape(3, -1).T:
-        f = 0.5 * (1 + s * q)                                   # (8, 3)
-        dn = np.stack([0.5 * s[:, d] * np.prod(np.delete(f, d, axis=1), axis=1)
-                       for d in range(3)], axis=1)
-        out.append(dn)
-    return np.array(out)
-
-
-_HEX_DN = _hex_gauss_dn()
+    """(ne, 8) determinants of the trilinear map's Jacobian at the hex corners (VTK order)."""
+    ex, ey, ez = _hex_edges(x)
+    corners = [(0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 1), (1, 0, 1), (1, 1, 1),
+               (0, 1, 1)]
+    return np.stack([_triple(ex[j][k], ey[i][k], ez[i][j]) for i, j, k in corners], axis=1)
 
 
 def _hex_volumes(x: np.ndarray) -> np.ndarray:
-    """Exact volumes of trilinear hexes: 2x2x2 Gauss (unit weights) integrates det J exactly."""
-    jac = np.einsum("eni,qnd->eqid", x, _HEX_DN)                # (ne, 8, 3 xyz, 3 ref)
-    return np.linalg.det(jac).sum(axis=1)
+    """Exact volumes of trilinear hexes: 2x2x2 Gauss integrates det J exactly."""
+    ex, ey, ez = _hex_edges(x)
+    g = 0.5 + np.array([-0.5, 0.5]) / np.sqrt(3.0)
+
+    def blend(e, s, t):
+        return ((1 - s) * (1 - t) * e[0][0] + (1 - s) * t * e[0][1]
+                + s * (1 - t) * e[1][0] + s * t * e[1][1])
+
+    vol = np.zeros(x.shape[0])
+    for a in g:
+        for b in g:
+            for c in g:
+                vol += _triple(blend(ex, b, c), blend(ey, a, c), blend(ez, a, b))
+    return vol / 8.0
 
 
 def _signed_measures(x: np.ndarray, cell_type: str, normal: np.ndarray | None) -> np.ndarray:
@@ -97,16 +113,18 @@ def _signed_measures(x: np.ndarray, cell_type: str, normal: np.ndarray | None) -
     if dim == 1:
         return np.linalg.norm(x[:, 1] - x[:, 0], axis=1)
     if cell_type in ("tri3", "tri6"):
-        c = 0.5 * np.cross(x[:, 1] - x[:, 0], x[:, 2] - x[:, 0])
+        a, b = x[:, 1] - x[:, 0], x[:, 2] - x[:, 0]
     elif cell_type == "quad4":
-        c = 0.5 * np.cross(x[:, 2] - x[:, 0], x[:, 3] - x[:, 1])
+        a, b = x[:, 2] - x[:, 0], x[:, 3] - x[:, 1]
     elif cell_type == "tet4":
-        d = x[:, 1:] - x[:, :1]
-        return np.einsum("ei,ei->e", d[:, 0], np.cross(d[:, 1], d[:, 2])) / 6.0
+        return _triple(x[:, 1] - x[:, 0], x[:, 2] - x[:, 0], x[:, 3] - x[:, 0]) / 6.0
     else:
         return _hex_volumes(x)
+    if normal is not None and normal[0] == 0.0 and normal[1] == 0.0:
+        return 0.5 * normal[2] * (a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])
+    c = 0.5 * _cross(a, b)
     if normal is None:
-        return np.linalg.norm(c, axis=1)
+        return np.sqrt(np.einsum("ei,ei->e", c, c))
     return c @ normal
 
 
@@ -149,11 +167,13 @@ def _fmt(x: np.ndarray) -> str:
 
 
 def _row_keys(rows: np.ndarray, n: int) -> np.ndarray:
-    """Comparable 1-D keys of node-index rows, independent of node order within a row."""
-    r = np.sort(np.asarray(rows, dtype=np.int64), axis=1)
+    """Comparable 1-D keys of node-index rows, independent of node order within a row.
+
+    Rows are identified by their three smallest node indices (enough to tell apart the faces
+    of a conforming mesh).
+    """
+    r = np.sort(np.asarray(rows, dtype=np.int64), axis=1)[:, :3]
     k = r.shape[1]
-    if k == 0:
-        return np.zeros(r.shape[0], np.int64)
     if float(max(n, 1)) ** k < 2.0 ** 62:
         key = np.zeros(r.shape[0], np.int64)
         for c in range(k):
@@ -312,9 +332,17 @@ def _allowed_facets(cell_type: str) -> tuple[str, ...]:
     return (FACET_TYPE[cell_type], cell_type)
 
 
+def _faces_near(mesh: Mesh, facet_type: str, node_mask: np.ndarray) -> np.ndarray:
+    """Facet rows of type ``facet_type`` of the cells that touch a node in ``node_mask``."""
+    cells = mesh.cells[node_mask[mesh.cells].any(axis=1)]
+    if facet_type == mesh.cell_type:
+        return cells
+    local = np.array(_FACES[mesh.cell_type])
+    return cells[:, local].reshape(-1, local.shape[1])
+
+
 def _check_boundaries(mesh: Mesh, source: str) -> None:
     allowed = _allowed_facets(mesh.cell_type)
-    face_keys: dict[str, np.ndarray] = {}
     for name, b in mesh.boundaries.items():
         if not isinstance(b, Boundary):
             _fail(source, f"boundary {name!r}: expected a Boundary, got {type(b).__name__}")
@@ -323,24 +351,29 @@ def _check_boundaries(mesh: Mesh, source: str) -> None:
                           f"{mesh.cell_type} mesh; allowed: {', '.join(allowed)}")
         _check_indices(b.facets, mesh.n_points, source, f"boundary {name!r} facet")
         _check_distinct(b.facets, source, f"boundary {name!r} facet")
-        if b.facet_type == "vertex" or b.facets.shape[0] == 0:
-            continue  # vertices: membership follows from the unused-node check
-        if b.facet_type not in face_keys:
-            if b.facet_type == mesh.cell_type:
-                rows = mesh.cells
+    # every facet must be a face of a cell (or a cell, for shell front / back sets)
+    by_type: dict[str, list[str]] = {}
+    for name, b in mesh.boundaries.items():
+        if b.facet_type != "vertex" and b.facets.shape[0]:
+            by_type.setdefault(b.facet_type, []).append(name)
+    for ftype, names in by_type.items():
+        mask = np.zeros(mesh.n_points, bool)
+        for name in names:
+            mask[mesh.boundaries[name].facets.ravel()] = True
+        known = np.sort(_row_keys(_faces_near(mesh, ftype, mask), mesh.n_points))
+        for name in names:
+            facets = mesh.boundaries[name].facets
+            keys = _row_keys(facets, mesh.n_points)
+            if known.size == 0:
+                missing = np.ones(keys.shape, bool)
             else:
-                local = np.array(_FACES[mesh.cell_type])
-                rows = mesh.cells[:, local].reshape(-1, local.shape[1])
-            face_keys[b.facet_type] = np.unique(_row_keys(rows, mesh.n_points))
-        keys = _row_keys(b.facets, mesh.n_points)
-        known = face_keys[b.facet_type]
-        pos = np.clip(np.searchsorted(known, keys), 0, known.size - 1)
-        missing = known[pos] != keys
-        if missing.any():
-            f = int(np.flatnonzero(missing)[0])
-            what = "cell" if b.facet_type == mesh.cell_type else "face of any cell"
-            _fail(source, f"boundary {name!r} facet {f} (nodes {b.facets[f].tolist()}) is not "
-                          f"a {what}; boundary facets must be {b.facet_type} faces of the mesh")
+                pos = np.clip(np.searchsorted(known, keys), 0, known.size - 1)
+                missing = known[pos] != keys
+            if missing.any():
+                f = int(np.flatnonzero(missing)[0])
+                what = "cell" if ftype == mesh.cell_type else "face of any cell"
+                _fail(source, f"boundary {name!r} facet {f} (nodes {facets[f].tolist()}) is "
+                              f"not a {what}; boundary facets must be {ftype} faces of the mesh")
 
 
 def check_mesh(mesh: Mesh, *, source: str = "<mesh>", require_dim: int | None = None) -> None:

@@ -37,24 +37,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from thermosat.physics.fluids import Fluid
 
 __all__ = [
-    "RE_LAMINAR",
-    "RE_TURBULENT",
     "NU_LAMINAR_FLUX",
     "NU_LAMINAR_WALL_T",
+    "RE_LAMINAR",
+    "RE_TURBULENT",
+    "PipeFlow",
     "flow_area",
-    "velocity",
-    "reynolds",
-    "nusselt_laminar",
-    "friction_petukhov",
-    "nusselt_gnielinski",
-    "nusselt_dittus_boelter",
-    "nusselt",
     "friction_factor",
+    "friction_petukhov",
+    "heat_transfer_coefficient",
+    "nusselt",
+    "nusselt_dittus_boelter",
+    "nusselt_gnielinski",
+    "nusselt_laminar",
+    "pipe_flow",
     "pressure_drop",
     "pump_power",
-    "heat_transfer_coefficient",
-    "PipeFlow",
-    "pipe_flow",
+    "reynolds",
+    "velocity",
 ]
 
 RE_LAMINAR: float = 2300.0

@@ -3,15 +3,15 @@
 A :class:`Fluid` is a liquid coolant at a fixed loop pressure ``pressure`` [Pa]. Its
 properties are functions of temperature only (single-phase liquid):
 
-==============  ===========  ==========================================
-method          unit         meaning
-==============  ===========  ==========================================
-``density``     kg/m³        mass density ρ
-``cp``          J/(kg K)     isobaric specific heat c_p
-``viscosity``   Pa s         dynamic viscosity μ
-``conductivity``W/(m K)      thermal conductivity k
-``prandtl``     –            Pr = c_p μ / k
-==============  ===========  ==========================================
+================  ===========  ==========================================
+method            unit         meaning
+================  ===========  ==========================================
+``density``       kg/m³        mass density ρ
+``cp``            J/(kg K)     isobaric specific heat c_p
+``viscosity``     Pa s         dynamic viscosity μ
+``conductivity``  W/(m K)      thermal conductivity k
+``prandtl``       –            Pr = c_p μ / k
+================  ===========  ==========================================
 
 They are read once from CoolProp on a temperature grid between the freezing point and just
 below the boiling point at the loop pressure (:meth:`Fluid.table`), cached in memory per
@@ -88,12 +88,12 @@ except ImportError as exc:  # pragma: no cover - environment problem
     raise ImportError("thermosat.physics.fluids needs CoolProp (pip install CoolProp)") from exc
 
 __all__ = [
-    "FluidPreset",
     "FLUID_PRESETS",
-    "Fluid",
-    "get_fluid",
-    "available_fluids",
     "P_ATM",
+    "Fluid",
+    "FluidPreset",
+    "available_fluids",
+    "get_fluid",
 ]
 
 P_ATM: float = 101325.0
@@ -344,7 +344,8 @@ class Fluid:
         """Vapour (saturation) pressure [Pa] at temperature ``T`` [K].
 
         Pure fluids: CoolProp (``T``, ``Q=0``), valid from the triple point to the critical
-        temperature. Glycol–water: Raoult's law ``x_w · p_sat,water(T)``. HFE-7100:
+        temperature. Glycol–water: Raoult's law ``x_w · p_sat,water(T)`` (T clamped to water's
+        triple-point…critical range). HFE-7100:
         Clausius–Clapeyron fit (module docstring).
         """
         T = np.asarray(T, dtype=float)
@@ -432,14 +433,17 @@ class Fluid:
         shape = np.shape(T)
         return tuple(r.reshape(shape) for r in res)
 
+    def _check_exact(self, Ta: NDArray[np.float64]) -> None:
+        bad = ~np.isfinite(Ta) | (Ta < self.T_min - 1e-9) | (Ta > self.T_max + 1e-9)
+        if np.any(bad):
+            raise InputError(f"fluid {self.name!r}: temperature outside the liquid/property "
+                             f"range {self.T_min:.3f}-{self.T_max:.3f} K at "
+                             f"{self.pressure:.6g} Pa")
+
     def _prop(self, T: ArrayLike, idx: int, exact: bool) -> NDArray[np.float64] | float:
         Ta = np.asarray(T, dtype=float)
         if exact:
-            bad = ~np.isfinite(Ta) | (Ta < self.T_min - 1e-9) | (Ta > self.T_max + 1e-9)
-            if np.any(bad):
-                raise InputError(f"fluid {self.name!r}: temperature outside the liquid/property "
-                                 f"range {self.T_min:.3f}-{self.T_max:.3f} K at "
-                                 f"{self.pressure:.6g} Pa")
+            self._check_exact(Ta)
             out = self._coolprop(Ta)[idx - 1]
         else:
             tab = self.table(_DEFAULT_N)
@@ -467,6 +471,7 @@ class Fluid:
         """Prandtl number Pr = c_p μ / k [-] at ``T`` [K]."""
         Ta = np.asarray(T, dtype=float)
         if exact:
+            self._check_exact(Ta)
             _, cp, mu, k = self._coolprop(Ta)
             out = cp * mu / k
         else:

@@ -50,6 +50,11 @@ def newton(system: System, T0: np.ndarray, t: float = 0.0, *, mass=None, rtol: f
         alpha = 1.0
         if np.any(neg):
             alpha = min(1.0, 0.9 * float(np.min(T[neg] / -dT[neg])))
+        # ... nor grow more than tenfold: a linearised radiation step from near the sink
+        # temperature (h_rad = 4εσT³ tiny) overshoots by orders of magnitude
+        big = dT > 9.0 * T
+        if np.any(big):
+            alpha = min(alpha, 9.0 * float(np.min(T[big] / dT[big])))
         for _ls in range(12):
             Tn = T + alpha * dT
             Rn, _, scale_n = system.residual(Tn, t, F, False, mass)

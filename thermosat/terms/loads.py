@@ -9,7 +9,7 @@ from thermosat.fem import kernels
 from thermosat.fem.integration import CellSet
 from thermosat.terms.base import Term
 
-__all__ = ["HeatInput", "Convection"]
+__all__ = ["HeatInput", "Convection", "NodalHeat"]
 
 
 def _value_at(value, t: float, n: int) -> np.ndarray:
@@ -65,3 +65,18 @@ class Convection(Term):
         c = self.cells
         Tq = np.einsum("qa,ea->eq", c.N, T[c.conn])
         return {self.name: float(np.sum(c.wdet * self.h * (self.t_inf - Tq)))}
+
+
+class NodalHeat(Term):
+    """Heat (W) injected at given nodes: a number per node or a callable of time (s)."""
+
+    def __init__(self, nodes, watts, name: str):
+        self.nodes = np.asarray(nodes, np.int64)
+        self.watts = watts
+        self.name = name
+
+    def add_load(self, F, t):
+        np.add.at(F, self.nodes, _value_at(self.watts, t, len(self.nodes)))
+
+    def flows(self, T, t):
+        return {self.name: float(_value_at(self.watts, t, len(self.nodes)).sum())}
