@@ -28,11 +28,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thermosat.mesh import (check_mesh, extrude, interval, read_mesh,  # noqa: E402
-                            rectangle, write_mesh)
-from thermosat.mesh.core import Mesh  # noqa: E402
+from thermosat.mesh import check_mesh, extrude, interval, read_mesh, rectangle, write_mesh
+from thermosat.mesh.core import Mesh
 
-__all__ = ["panel_quad", "bar", "chip_stack", "main"]
+__all__ = ["bar", "chip_stack", "main", "panel_quad"]
 
 
 def panel_quad() -> Mesh:

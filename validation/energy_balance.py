@@ -5,8 +5,9 @@ Problem
 A 1.0 × 0.5 m aluminium panel (shell, 2 mm, k = 170 W/m/K, ρ = 2700 kg/m³,
 c = 900 J/kg/K) in sunlight: the ``front`` face absorbs α·S = 0.3 × 1361 W/m² plus
 ε·q_IR = 0.85 × 220 W/m² of Earth IR and radiates with ε = 0.85; the ``back`` face
-radiates with ε = 0.9; a 200 W source (electronics) heats a 0.2 × 0.2 m patch at one
-corner; sink 3 K. The field is non-uniform and the radiation term strongly nonlinear.
+radiates with ε = 0.9; a 200 W source (region ``electronics``: the cells whose centroid
+lies in the 0.2 × 0.2 m corner patch) heats one corner; sink 3 K. The field is
+non-uniform and the radiation term strongly nonlinear.
 
 Reference
 ---------
@@ -44,13 +45,12 @@ def build(nx: int, ny: int, cell: str = "quad4") -> Model:
     """The lit panel with a corner heat source on an ``nx`` × ``ny`` shell mesh."""
     mesh = shell(LX_M, LY_M, nx, ny, cell=cell)
     centroids = mesh.points[mesh.cells].mean(axis=1)
-    patch = (centroids[:, 0] < PATCH_M) & (centroids[:, 1] < PATCH_M)
-    m = Model(mesh)
+    patch = np.flatnonzero((centroids[:, 0] < PATCH_M) & (centroids[:, 1] < PATCH_M))
+    m = Model(mesh.with_regions(cell_regions={"electronics": patch}))
     m.material(conductivity=170.0, density=2700.0, specific_heat=900.0, thickness_m=2e-3)
     m.radiation("front", 0.85, absorbed_flux_w_m2=ABSORBED_FRONT_W_M2)
     m.radiation("back", 0.9)
-    patch_volume = PATCH_M * PATCH_M * 2e-3
-    m.heat_source(q_w_m3=np.where(patch, SOURCE_W / patch_volume, 0.0))
+    m.heat_source("electronics", power_w=SOURCE_W)
     return m
 
 

@@ -84,7 +84,8 @@ def run() -> CaseResult:
         ref = reference_s(ts)
         for dt in STEPS_S:
             v = compute(dt, ts)
-            rows.append({"series": f"sink {ts:g} K", "t_sink_k": ts, "dt_s": dt, "reference": ref, "computed": v,
+            rows.append({"series": f"sink {ts:g} K", "t_sink_k": ts, "dt_s": dt,
+                         "reference": ref, "computed": v,
                          "rel_error": abs(v - ref) / ref})
     head = rows[len(STEPS_S) - 1]
     return CaseResult(

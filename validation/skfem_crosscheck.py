@@ -65,8 +65,7 @@ def solve_thermosat(mesh) -> np.ndarray:
 
 def solve_skfem(mesh, max_iter: int = 60) -> np.ndarray:
     """Nodal temperatures (K) of the same problem assembled and solved with scikit-fem."""
-    from skfem import (Basis, BilinearForm, ElementTriP1, FacetBasis, LinearForm, MeshTri,
-                       asm, solve)
+    from skfem import Basis, BilinearForm, ElementTriP1, FacetBasis, LinearForm, MeshTri, asm, solve
     from skfem.helpers import dot, grad
 
     sm = MeshTri(np.ascontiguousarray(mesh.points[:, :2].T),

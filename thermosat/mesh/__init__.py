@@ -1,14 +1,27 @@
 """Meshes: the data structure, generators, meshio I/O with named regions, and checks."""
-from thermosat.mesh.checks import (cell_measures, check_mesh, check_names, facet_measures,
-                                   measures)
+from thermosat.mesh.checks import cell_measures, check_mesh, check_names, facet_measures, measures
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
 from thermosat.mesh.extrude import extrude
 from thermosat.mesh.generators import box, interval, polyline, rectangle, shell
 from thermosat.mesh.io import read_mesh, write_mesh
 
 __all__ = [
-    "Mesh", "Boundary", "CELL_DIM", "CELL_NODES", "FACET_TYPE",
-    "interval", "rectangle", "box", "shell", "polyline", "extrude",
-    "read_mesh", "write_mesh",
-    "check_mesh", "check_names", "cell_measures", "facet_measures", "measures",
+                                   "CELL_DIM",
+                                   "CELL_NODES",
+                                   "FACET_TYPE",
+                                   "Boundary",
+                                   "Mesh",
+                                   "box",
+                                   "cell_measures",
+                                   "check_mesh",
+                                   "check_names",
+                                   "extrude",
+                                   "facet_measures",
+                                   "interval",
+                                   "measures",
+                                   "polyline",
+                                   "read_mesh",
+                                   "rectangle",
+                                   "shell",
+                                   "write_mesh",
 ]

@@ -13,8 +13,14 @@ import numpy as np
 from thermosat.errors import MeshError
 from thermosat.mesh.core import CELL_DIM, FACET_TYPE, Boundary, Mesh
 
-__all__ = ["check_mesh", "check_names", "cell_measures", "facet_measures", "measures",
-           "cell_faces"]
+__all__ = [
+    "cell_faces",
+    "cell_measures",
+    "check_mesh",
+    "check_names",
+    "facet_measures",
+    "measures",
+]
 
 #: number of corner (vertex) nodes of each cell type
 CORNERS = {"vertex": 1, "line2": 2, "line3": 2, "tri3": 3, "tri6": 3, "quad4": 4, "tet4": 4,

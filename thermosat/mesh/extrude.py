@@ -62,7 +62,13 @@ def _plane_normal(mesh: Mesh) -> tuple[np.ndarray, np.ndarray]:
         c = np.cross(x[:, 2] - x[:, 0], x[:, 3] - x[:, 1])
     else:
         c = np.cross(x[:, 1] - x[:, 0], x[:, 2] - x[:, 0])
-    s = c.sum(axis=0)
+    # align every cell normal with the largest one (tolerates mixed orientation), then
+    # follow the orientation of the majority of the area
+    ref = c[np.argmax(np.einsum("ei,ei->e", c, c))]
+    dots = c @ ref
+    s = (np.where(dots >= 0, 1.0, -1.0)[:, None] * c).sum(axis=0)
+    if dots.sum() < 0:
+        s = -s
     ns = np.linalg.norm(s)
     size = float(np.linalg.norm(np.ptp(mesh.points, axis=0)))
     if not np.isfinite(ns) or ns <= 1e-12 * size ** 2:
@@ -145,7 +151,8 @@ def extrude(mesh2d: Mesh, layers: Sequence[tuple[str, float, int]]) -> Mesh:
     Parameters
     ----------
     mesh2d : planar 2D mesh; the stack grows along its normal (+z for a counter-clockwise
-        mesh in the z = 0 plane).
+        mesh in the z = 0 plane; with mixed cell orientations, the orientation covering most
+        of the area defines the normal and the other cells are flipped).
     layers : ``[(name, thickness_m, n_cells), ...]`` from the bottom up; thickness in m.
 
     Returns

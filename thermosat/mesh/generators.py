@@ -21,7 +21,7 @@ import numpy as np
 from thermosat.errors import MeshError
 from thermosat.mesh.core import Boundary, Mesh
 
-__all__ = ["interval", "rectangle", "box", "shell", "polyline"]
+__all__ = ["box", "interval", "polyline", "rectangle", "shell"]
 
 _I32 = np.int32
 

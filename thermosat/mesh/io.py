@@ -13,11 +13,11 @@ Writing (:func:`write_mesh`)
     ``.msh`` is written as Gmsh 2.2 (ASCII by default) with one physical group per region and
     boundary (cells in several regions are repeated, as Gmsh does; boundaries whose facets are
     cells, e.g. shell ``front`` / ``back``, or whose name is also a region name, are stored as
-    physical groups named ``boundary:<name>``). Other formats get cell data: ``thermosat:kind`` (0 domain cell,
-    1 boundary facet), ``region_id`` (1 + index of the first region holding the cell, for
-    viewing) and one 0/1 array per region (``region:<name>``) and boundary
-    (``boundary:<name>``), names percent-encoded. Writes are atomic (temporary file +
-    ``os.replace``).
+    physical groups named ``boundary:<name>``). Other formats get cell data:
+    ``thermosat:kind`` (0 domain cell, 1 boundary facet), ``region_id`` (1 + index of the
+    first region holding the cell, for viewing) and one 0/1 array per region
+    (``region:<name>``) and boundary (``boundary:<name>``), names percent-encoded; Abaqus
+    ``.inp`` gets element sets instead. Writes are atomic (temporary file + ``os.replace``).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from thermosat.io_atomic import atomic_path
 from thermosat.mesh.checks import check_mesh
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
 
-__all__ = ["read_mesh", "write_mesh", "MESHIO_TO_CELL", "CELL_TO_MESHIO", "mesh_formats"]
+__all__ = ["CELL_TO_MESHIO", "MESHIO_TO_CELL", "mesh_formats", "read_mesh", "write_mesh"]
 
 #: meshio cell type name -> thermosat cell type
 MESHIO_TO_CELL = {"vertex": "vertex", "line": "line2", "line3": "line3", "triangle": "tri3",
@@ -123,7 +123,7 @@ def _meshio_read(path: Path, formats: list[str]) -> meshio.Mesh:
             continue
         try:
             return reader(str(path))
-        except (Exception, SystemExit) as exc:  # any parser failure becomes a MeshError
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - any parser failure -> MeshError
             if first_error is None:
                 first_error = (fmt, exc)
     if first_error is None:
@@ -412,7 +412,7 @@ def read_mesh(path: str | os.PathLike, *, cell_type: str | None = None,
     except MeshError as exc:
         msg = str(exc)
         raise MeshError(msg if msg.startswith(src) else f"{src}: {msg}") from None
-    except Exception as exc:  # malformed data that meshio accepted
+    except Exception as exc:  # noqa: BLE001 - malformed data that meshio accepted
         raise MeshError(f"{src}: cannot interpret the mesh data ({_one_line(exc)})") from None
     if check:
         check_mesh(mesh, source=src)
@@ -541,9 +541,10 @@ def write_mesh(mesh: Mesh, path: str | os.PathLike, *, file_format: str | None =
 
     ``file_format`` is a meshio format name (default from the extension; ``.msh`` is written
     as ``gmsh22``, also when ``"gmsh"`` is asked for). Formats without cell data keep names
-    only if they have cell sets (Abaqus ``.inp``); others (STL, OBJ...) lose them. ``binary``: ``None`` means ASCII for Gmsh files and meshio's default
-    otherwise. The file is replaced atomically; on error it is left untouched and a
-    :class:`MeshError` naming the file is raised.
+    only if they have cell sets (Abaqus ``.inp``); others (STL, OBJ...) lose them.
+    ``binary``: ``None`` means ASCII for Gmsh files and meshio's default otherwise. The file
+    is replaced atomically; on error it is left untouched and a :class:`MeshError` naming the
+    file is raised.
     """
     if not isinstance(mesh, Mesh):
         raise MeshError(f"{path}: expected a thermosat Mesh to write, got {type(mesh).__name__}")
@@ -553,9 +554,7 @@ def write_mesh(mesh: Mesh, path: str | os.PathLike, *, file_format: str | None =
         fmt = "gmsh22"
     m = _to_gmsh(mesh, p) if fmt in _GMSH_WRITERS else _to_data(mesh, fmt in _SET_WRITERS)
     kwargs: dict = {}
-    if fmt in _GMSH_WRITERS:
-        kwargs["binary"] = bool(binary)
-    elif binary is not None and fmt in _BINARY_WRITERS:
+    if fmt in _GMSH_WRITERS or (binary is not None and fmt in _BINARY_WRITERS):
         kwargs["binary"] = bool(binary)
     if fmt == "xdmf":
         kwargs["data_format"] = "XML"
@@ -564,6 +563,6 @@ def write_mesh(mesh: Mesh, path: str | os.PathLike, *, file_format: str | None =
             meshio.write(tmp, m, file_format=fmt, **kwargs)
     except MeshError:
         raise
-    except (Exception, SystemExit) as exc:
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - writer failures -> MeshError
         raise MeshError(f"{p}: cannot write the mesh as {fmt} ({_one_line(exc)})") from None
     return p

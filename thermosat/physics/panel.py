@@ -93,6 +93,7 @@ class FluxProvider:
                                     solar_constant=environment.solar_constant,
                                     albedo=environment.albedo, earth_ir=environment.earth_ir)
         self.theta = theta_rad
+        self.t_offset = 0.0  # s added to every time (orbit transients start mid-orbit)
         self._cache: dict[float, dict] = {}
 
     def faces(self, t: float) -> dict:
@@ -101,7 +102,7 @@ class FluxProvider:
             if len(self._cache) > 64:
                 self._cache.clear()
             if self.theta is None:
-                self._cache[key] = self.env.fluxes_at_time(np.array([t]))
+                self._cache[key] = self.env.fluxes_at_time(np.array([t + self.t_offset]))
             else:
                 self._cache[key] = self.env.fluxes(np.array([self.theta]))
         return self._cache[key]

@@ -7,6 +7,7 @@ from thermosat.radiation.viewfactors import (
     exchange_area,
     facet_geometry,
     polygon_exchange_area,
+    stack_facets,
     view_factors,
 )
 
@@ -16,5 +17,6 @@ __all__ = [
     "exchange_area",
     "facet_geometry",
     "polygon_exchange_area",
+    "stack_facets",
     "view_factors",
 ]

@@ -10,7 +10,8 @@ from thermosat.results import energy_balance
 from thermosat.solve.linear import LinearSolver
 from thermosat.solve.newton import newton
 
-__all__ = ["solve_steady", "initial_guess", "make_linear_solver"]
+__all__ = ["solve_steady", "initial_guess", "make_linear_solver", "fixed_reaction",
+           "fixed_reaction_flows"]
 
 
 def initial_guess(system, t: float = 0.0, default_k: float = 300.0) -> np.ndarray:
@@ -33,6 +34,20 @@ def make_linear_solver(model, method: str = "auto") -> LinearSolver:
 def fixed_reaction(system, R: np.ndarray) -> float:
     """Heat (W) injected at prescribed-temperature nodes to hold them: ``Σ_D R``."""
     return float(R[system.fixed_nodes].sum()) if system.fixed_nodes.size else 0.0
+
+
+def fixed_reaction_flows(system, R: np.ndarray) -> dict[str, float]:
+    """Heat (W) entering (``fixed_temperature``) and leaving (``fixed_temperature:out``, < 0)
+    through prescribed-temperature nodes, summed node by node.
+
+    Kept apart so that heat flowing in at one fixed boundary and out at another shows in the
+    energy balance instead of cancelling to round-off (which made the relative imbalance 1).
+    """
+    if not system.fixed_nodes.size:
+        return {}
+    r = R[system.fixed_nodes]
+    return {"fixed_temperature": float(r[r > 0].sum()),
+            "fixed_temperature:out": float(r[r < 0].sum())}
 
 
 def solve_steady(model, T0=None, *, rtol: float = 1e-10, max_iter: int = 40,
@@ -61,7 +76,6 @@ def solve_steady(model, T0=None, *, rtol: float = 1e-10, max_iter: int = 40,
                                           linear=solver)
     R, _, _ = system.residual(T, t, F, jacobian=False)
     flows = system.flows(T, t)
-    if system.fixed_nodes.size:
-        flows["fixed_temperature"] = fixed_reaction(system, R)
+    flows.update(fixed_reaction_flows(system, R))
     return SteadyResult(model=model, T=T, convergence=hist, energy=energy_balance(flows),
                         time_s=time.perf_counter() - t0)

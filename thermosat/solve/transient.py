@@ -8,7 +8,7 @@ import numpy as np
 from thermosat.errors import InputError
 from thermosat.results import energy_balance
 from thermosat.solve.newton import newton
-from thermosat.solve.steady import fixed_reaction, make_linear_solver
+from thermosat.solve.steady import fixed_reaction_flows, make_linear_solver
 
 __all__ = ["solve_transient", "SCHEMES"]
 
@@ -68,8 +68,7 @@ def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bd
         R, _, _ = system.residual(T_new, t, F, jacobian=False, mass=(a, C, b))
         store = (C * (a * T_new - b)) if isinstance(C, np.ndarray) else C @ (a * T_new - b)
         flows = system.flows(T_new, t)
-        if system.fixed_nodes.size:
-            flows["fixed_temperature"] = fixed_reaction(system, R)
+        flows.update(fixed_reaction_flows(system, R))
         stored_w = float(store.sum())
         balances.append(energy_balance(flows, stored_w))
         histories.append(hist)

@@ -9,7 +9,7 @@ from thermosat.fem import kernels
 from thermosat.fem.integration import CellSet
 from thermosat.terms.base import Term
 
-__all__ = ["HeatInput", "Convection", "NodalHeat"]
+__all__ = ["HeatInput", "Convection", "NodalHeat", "NodalCapacity"]
 
 
 def _value_at(value, t: float, n: int) -> np.ndarray:
@@ -80,3 +80,22 @@ class NodalHeat(Term):
 
     def flows(self, T, t):
         return {self.name: float(_value_at(self.watts, t, len(self.nodes)).sum())}
+
+
+class NodalCapacity(Term):
+    """Heat capacity (J/K) attached to single nodes, e.g. the coolant inventory per fluid node."""
+
+    def __init__(self, nodes, capacity_j_k, name: str = "nodal_capacity"):
+        self.nodes = np.asarray(nodes, np.int64)
+        self.capacity = np.broadcast_to(np.asarray(capacity_j_k, float), (len(self.nodes),))
+        self.name = name
+        self._diag = None
+
+    def bind(self, pattern):
+        self._diag = pattern.diag[self.nodes]
+
+    def add_capacitance(self, data, lumped):
+        if lumped is not None:
+            np.add.at(lumped, self.nodes, self.capacity)
+        else:
+            np.add.at(data, self._diag, self.capacity)

@@ -1,0 +1,35 @@
+"""``thermosat validate``: run the validation suite against published and closed-form references.
+
+Prints a table (or, with ``--json``, exactly one JSON object on stdout), progress per case on
+stderr, and writes ``REPORT.md`` + ``convergence.png``. Exit status 0 when every case passes,
+1 otherwise (2 for usage errors such as an unknown ``--only`` name).
+"""
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help='print one JSON object {"cases": [...]} on stdout, not the table')
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="run only these cases (repeat or comma-separate; see --list)")
+    parser.add_argument("--report", metavar="DIR",
+                        help="folder for REPORT.md and convergence.png (default: validation/ "
+                             "beside the case modules if writable, else the current directory; "
+                             "with --only the report is written only when --report is given)")
+    parser.add_argument("--no-report", action="store_true", help="do not write the report")
+    parser.add_argument("--list", action="store_true", help="list the case names and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    from thermosat import validate
+
+    if args.list:
+        for case in validate.discover():
+            print(f"{case.name:28s} {case.title}")
+        return 0
+    write = False if args.no_report else None
+    return validate.main(args.only, as_json=args.json, report_dir=args.report, write=write)

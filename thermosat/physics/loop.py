@@ -1,0 +1,349 @@
+"""Pumped single-phase coolant loops: fluid nodes along pipes, upwind advection, bonding to
+radiator surfaces, cold plates, pressure drop and pump power, freeze and boil checks.
+
+The loop is a directed graph of fluid nodes (a line mesh, so it can be written to VTK):
+pump → cold plates in parallel → radiator sections in series (each a serpentine or a set of
+parallel channels bonded to a surface) → back to the pump. Mass is conserved at every node,
+so advection conserves energy exactly and the loop closes on itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from thermosat.errors import InputError
+from thermosat.fem.quadrature import gauss_legendre_01
+from thermosat.mesh.core import Boundary, Mesh
+from thermosat.mesh.locate import locate_points
+from thermosat.physics.correlations import pipe_flow
+from thermosat.physics.fluids import get_fluid
+from thermosat.physics.loop_limits import check_loop_temperatures
+from thermosat.terms.advection import Advection
+from thermosat.terms.links import LinkTerm, edge_to_points_link, facet_to_node_link
+from thermosat.terms.loads import NodalCapacity, NodalHeat
+
+__all__ = ["LoopSpec", "Loop", "RadiatorSection", "build_loop", "plane_axes", "path_points"]
+
+LAYOUTS = ("serpentine", "parallel")
+
+
+@dataclass(frozen=True)
+class LoopSpec:
+    """Coolant loop design (SI units).
+
+    fluid : coolant preset (``ammonia``, ``water``, ``pg50``, ``eg50``, ``hfe7100``)
+    pressure_pa : loop pressure (default: the fluid preset's)
+    mass_flow_kg_s : total mass flow through the pump
+    pipe_inner_diameter_m, pipe_roughness_m : radiator tubing
+    bond_conductance_w_mk : tube-to-face-sheet conductance per length (saddle + adhesive)
+    layout : ``serpentine`` (one tube back and forth) or ``parallel`` (channels between headers)
+    pipe_pitch_m : spacing of passes or channels across the radiator
+    coldplate_pressure_drop_pa : pressure drop of each cold plate at its share of the flow
+    pump_efficiency : hydraulic power / electric power
+    freeze_margin_k : required distance from freezing (and from boiling)
+    """
+
+    fluid: str = "ammonia"
+    pressure_pa: float | None = None
+    mass_flow_kg_s: float = 1.0
+    pipe_inner_diameter_m: float = 0.010
+    pipe_roughness_m: float = 1.5e-6
+    bond_conductance_w_mk: float = 50.0
+    layout: str = "parallel"
+    pipe_pitch_m: float = 0.25
+    coldplate_pressure_drop_pa: float = 20e3
+    pump_efficiency: float = 0.5
+    freeze_margin_k: float = 10.0
+
+    def __post_init__(self):
+        for name in ("mass_flow_kg_s", "pipe_inner_diameter_m", "bond_conductance_w_mk",
+                     "pipe_pitch_m"):
+            if not getattr(self, name) > 0:
+                raise InputError(f"loop {name}: {getattr(self, name)} must be > 0")
+        if self.layout not in LAYOUTS:
+            raise InputError(f"loop layout: {self.layout!r} is not one of {LAYOUTS}")
+        if not 0 < self.pump_efficiency <= 1:
+            raise InputError(f"loop pump_efficiency: {self.pump_efficiency} is outside (0, 1]")
+        if self.pipe_roughness_m < 0 or self.coldplate_pressure_drop_pa < 0:
+            raise InputError("loop pipe_roughness_m and coldplate_pressure_drop_pa must be ≥ 0")
+
+
+@dataclass
+class RadiatorSection:
+    """A surface the loop is bonded to: ``wall_part`` (the layer the tubes touch) and region."""
+
+    wall_part: str
+    region: str = "radiator"
+
+
+def plane_axes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centroid and orthonormal in-plane axes (longest first) and normal of a flat point set."""
+    c = points.mean(axis=0)
+    _, _, vt = np.linalg.svd(points - c, full_matrices=False)
+    return c, vt[0], vt[1], vt[2]
+
+
+def path_points(mesh: Mesh, region: str, layout: str, pitch: float, ds: float):
+    """Tube centre lines over ``region`` of a flat mesh: a list of (k, 3) polylines (m).
+
+    Passes run along the region's longer in-plane axis, ``pitch`` apart, inset half a pitch
+    from the edges; ``serpentine`` joins them end to end into one polyline.
+    """
+    cells = mesh.region(region)
+    pts = mesh.points[np.unique(mesh.cells[cells])]
+    c, e1, e2, _ = plane_axes(mesh.points)
+    uv = np.stack([(pts - c) @ e1, (pts - c) @ e2], axis=1)
+    (u0, v0), (u1, v1) = uv.min(axis=0), uv.max(axis=0)
+    n_pass = int(np.floor((v1 - v0) / pitch))
+    if n_pass < 1:
+        raise InputError(f"loop pipe_pitch_m: {pitch} m is wider than the radiator region "
+                         f"({v1 - v0:.3g} m)")
+    inset = 0.5 * ((v1 - v0) - (n_pass - 1) * pitch)
+    vs = v0 + inset + pitch * np.arange(n_pass)
+    margin = min(0.5 * pitch, 0.25 * (u1 - u0))
+    n_u = max(2, int(np.ceil((u1 - u0 - 2 * margin) / ds)) + 1)
+    us = np.linspace(u0 + margin, u1 - margin, n_u)
+    lines = []
+    for k, v in enumerate(vs):
+        u = us if (layout == "parallel" or k % 2 == 0) else us[::-1]
+        lines.append(c + np.outer(u, e1) + np.outer(np.full_like(u, v), e2))
+    if layout == "serpentine":
+        return [np.concatenate(lines)]
+    return lines
+
+
+@dataclass
+class Loop:
+    """Handle on a loop built into a model: node ids, edges and the physics on them."""
+
+    name: str
+    spec: LoopSpec
+    part: str
+    nodes: dict[str, np.ndarray] = field(default_factory=dict)
+    edges: np.ndarray | None = None
+    edge_mdot: np.ndarray | None = None
+    edge_length: np.ndarray | None = None
+    edge_kind: np.ndarray | None = None  # 0 header/jumper, 1 bonded tube, 2 cold plate
+    bonded: list = field(default_factory=list)
+    wall_links: list[LinkTerm] = field(default_factory=list)
+    plate_links: dict[int, LinkTerm] = field(default_factory=dict)
+    pump_heat: NodalHeat | None = None
+    h_w_m2k: float = 0.0
+
+    @property
+    def fluid(self):
+        return get_fluid(self.spec.fluid, self.spec.pressure_pa)
+
+    def fluid_temperatures(self, model, T: np.ndarray) -> np.ndarray:
+        """Temperatures (K) of every fluid node."""
+        p = model.parts[self.part]
+        return T[p.offset:p.offset + p.mesh.n_points]
+
+    def hydraulics(self, T_mean_k: float) -> dict:
+        """Pressure drop (Pa), volume flow (m³/s) and pump power (W) at a mean temperature.
+
+        The pump must overcome the worst path through the loop graph (longest path of edge
+        pressure drops: tubes by Darcy–Weisbach with Churchill friction, cold plates by their
+        stated drop).
+        """
+        s, fl = self.spec, self.fluid
+        T = float(np.clip(T_mean_k, fl.T_min, fl.T_max))
+        tube = self.edge_kind == 1
+        dp = np.zeros(len(self.edges))
+        if tube.any():
+            pf = pipe_flow(fl, T, self.edge_mdot[tube], s.pipe_inner_diameter_m,
+                           self.edge_length[tube], s.pipe_roughness_m, 0.0, s.pump_efficiency)
+            dp[tube] = pf.pressure_drop
+        hdr = self.edge_kind == 0
+        if hdr.any():
+            pf = pipe_flow(fl, T, self.edge_mdot[hdr], 2 * s.pipe_inner_diameter_m,
+                           self.edge_length[hdr], s.pipe_roughness_m, 0.0, s.pump_efficiency)
+            dp[hdr] = pf.pressure_drop
+        dp[self.edge_kind == 2] = s.coldplate_pressure_drop_pa
+        total = _longest_path(self.edges, dp, self.nodes["pump"][0])
+        q = s.mass_flow_kg_s / float(fl.density(T))
+        return {"pressure_drop_pa": total, "volume_flow_m3_s": q,
+                "pump_power_w": total * q / s.pump_efficiency, "mean_temperature_k": T}
+
+    def heat_transfer(self, T_mean_k: float) -> float:
+        """Tube heat-transfer coefficient (W/m²/K) of one radiator tube at a mean temperature."""
+        s, fl = self.spec, self.fluid
+        T = float(np.clip(T_mean_k, fl.T_min, fl.T_max))
+        mdot_tube = float(np.median(self.edge_mdot[self.edge_kind == 1])) if np.any(
+            self.edge_kind == 1) else s.mass_flow_kg_s
+        return float(pipe_flow(fl, T, mdot_tube, s.pipe_inner_diameter_m).h)
+
+    def wall_conductance_w_mk(self, h_w_m2k: float) -> float:
+        """Fluid-to-face-sheet conductance per length: film and bond in series (W/m/K)."""
+        film = h_w_m2k * np.pi * self.spec.pipe_inner_diameter_m
+        return 1.0 / (1.0 / film + 1.0 / self.spec.bond_conductance_w_mk)
+
+    def set_film_coefficient(self, h_w_m2k: float) -> None:
+        """Update the tube film coefficient (rebuild the model's system afterwards)."""
+        g = self.wall_conductance_w_mk(h_w_m2k)
+        for link, g_unit in self.bonded:
+            link.g = g_unit * g
+        self.h_w_m2k = h_w_m2k
+
+    def limits(self, model, T: np.ndarray):
+        """Freeze/boil check of every fluid node (see :func:`check_loop_temperatures`)."""
+        fl = self.fluid
+        return check_loop_temperatures(fl, self.fluid_temperatures(model, T), fl.pressure,
+                                       self.spec.freeze_margin_k)
+
+    def heat_to_radiators_w(self, T: np.ndarray) -> float:
+        """Heat (W) the fluid gives to the radiator walls."""
+        return float(sum(link.heat_w(T) for link in self.wall_links))
+
+
+def _longest_path(edges: np.ndarray, weight: np.ndarray, source: int) -> float:
+    """Longest weighted path from ``source`` through the loop graph (cut at the source)."""
+    n = int(edges.max()) + 1
+    out: list[list[int]] = [[] for _ in range(n)]
+    indeg = np.zeros(n, int)
+    for k, (i, j) in enumerate(edges):
+        if j == source:
+            continue
+        out[i].append(k)
+        indeg[j] += 1
+    dist = np.full(n, -np.inf)
+    dist[source] = 0.0
+    order = [source]
+    best = 0.0
+    while order:
+        i = order.pop()
+        for k in out[i]:
+            j = edges[k, 1]
+            dist[j] = max(dist[j], dist[i] + weight[k])
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                order.append(j)
+                best = max(best, dist[j])
+    return float(best + max((weight[k] for k in range(len(edges)) if edges[k, 1] == source),
+                            default=0.0))
+
+
+def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection],
+               packages: list, *, ds_m: float | None = None, t_guess_k: float = 300.0) -> Loop:
+    """Add coolant loop ``name`` to ``model``: fluid part ``<name>_fluid`` and its terms.
+
+    sections : radiator surfaces in flow order (each bonded over its region)
+    packages : chip-package handles (from :func:`thermosat.physics.package.build_package`) in
+        parallel; each needs ``wetted_facets`` (global facet connectivity), ``facet_type`` and
+        ``wetted_facet_type`` and ``h_eff_w_m2k`` (cold-plate film coefficient, W/m²/K).
+    """
+    if not sections:
+        raise InputError(f"loop {name!r}: needs at least one radiator section")
+    fl = get_fluid(spec.fluid, spec.pressure_pa)
+    pts: list[np.ndarray] = []
+    edges: list[tuple[int, int]] = []
+    mdot: list[float] = []
+    kind: list[int] = []
+
+    def add_node(p) -> int:
+        pts.append(np.asarray(p, float))
+        return len(pts) - 1
+
+    def connect(i, j, m, k):
+        edges.append((i, j))
+        mdot.append(m)
+        kind.append(k)
+
+    M = spec.mass_flow_kg_s
+    sec_meshes = [model.parts[s.wall_part] for s in sections]
+    first_c = plane_axes(sec_meshes[0].mesh.points)[0]
+    pump = add_node(first_c)
+    split = add_node(first_c)
+    connect(pump, split, M, 0)
+    merge = add_node(first_c)
+    pkg_nodes = []
+    n_pkg = max(len(packages), 1)
+    for pk in packages:
+        c = getattr(pk, "center", first_c)
+        nd = add_node(c)
+        pkg_nodes.append(nd)
+        connect(split, nd, M / n_pkg, 0)
+        connect(nd, merge, M / n_pkg, 2)
+    if not packages:
+        connect(split, merge, M, 0)
+    prev = merge
+    bonded_specs = []  # (section index, edge ids, polyline points per edge)
+    for si, (sec, part) in enumerate(zip(sections, sec_meshes)):
+        mesh = part.mesh
+        area = float(np.mean(np.linalg.norm(np.ptp(mesh.points, axis=0)))) / np.sqrt(
+            max(mesh.n_cells, 1))
+        ds = ds_m or max(area, 1e-3)
+        lines = path_points(mesh, sec.region, spec.layout, spec.pipe_pitch_m, ds)
+        sec_in = add_node(lines[0][0])
+        sec_out = add_node(lines[-1][-1])
+        connect(prev, sec_in, M, 0)
+        m_line = M / len(lines)
+        for line in lines:
+            ids = [add_node(p) for p in line]
+            connect(sec_in, ids[0], m_line, 0)
+            e0 = len(edges)
+            for a, b in zip(ids[:-1], ids[1:]):
+                connect(a, b, m_line, 1)
+            bonded_specs.append((si, np.arange(e0, len(edges))))
+            connect(ids[-1], sec_out, m_line, 0)
+        prev = sec_out
+    connect(prev, pump, M, 0)
+
+    P = np.array(pts)
+    E = np.array(edges, np.int64)
+    lengths = np.linalg.norm(P[E[:, 1]] - P[E[:, 0]], axis=1)
+    fmesh = Mesh(P, E, "line2", {"fluid": np.arange(len(E))},
+                 {"pump": Boundary(np.array([[pump]]), "vertex")})
+    part = model.add_part(f"{name}_fluid", fmesh, conduction=False)
+    off = part.offset
+    loop = Loop(name, spec, part.name, nodes={"pump": np.array([pump]),
+                                              "packages": np.array(pkg_nodes, np.int64)},
+                edges=E, edge_mdot=np.array(mdot), edge_length=lengths,
+                edge_kind=np.array(kind))
+    h0 = loop.heat_transfer(t_guess_k)
+    loop.h_w_m2k = h0
+    g_wall = loop.wall_conductance_w_mk(h0)
+    tab_t, _rho, cp, *_ = fl.table()
+
+    # advection, coolant inventory, pump heat
+    model.add_term(Advection(E + off, loop.edge_mdot, tab_t, cp, name=f"{name}:advection"))
+    area_pipe = np.pi * spec.pipe_inner_diameter_m**2 / 4
+    node_len = np.zeros(len(P))
+    np.add.at(node_len, E[:, 0], 0.5 * lengths)
+    np.add.at(node_len, E[:, 1], 0.5 * lengths)
+    rho_cp = float(fl.density(t_guess_k) * fl.cp(t_guess_k))
+    model.add_term(NodalCapacity(np.arange(len(P)) + off, rho_cp * area_pipe * node_len,
+                                 name=f"{name}:coolant_capacity"))
+    loop.pump_heat = NodalHeat(np.array([pump + off]), 0.0, name=f"{name}:pump_heat")
+    model.add_term(loop.pump_heat)
+
+    s_q, w_q = gauss_legendre_01(2)
+    for si, eids in bonded_specs:
+        sec = sections[si]
+        wall = model.parts[sec.wall_part]
+        e = E[eids]
+        qp = (P[e[:, 0]][:, None, :] * (1 - s_q)[None, :, None]
+              + P[e[:, 1]][:, None, :] * s_q[None, :, None])
+        cid, wts = locate_points(wall.mesh, qp.reshape(-1, 3), what=f"loop {name!r} tube point")
+        cell_nodes = (wall.mesh.cells[cid].astype(np.int64) + wall.offset).reshape(
+            len(e), len(s_q), -1)
+        link = edge_to_points_link(e + off, lengths[eids], cell_nodes,
+                                   wts.reshape(len(e), len(s_q), -1), s_q, w_q, g_wall,
+                                   name=f"{name}:tube→{sec.wall_part}")
+        loop.bonded.append((link, link.g / g_wall))
+        loop.wall_links.append(link)
+        model.add_term(link)
+
+    for pk, nd in zip(packages, pkg_nodes):
+        def plate_factory(m, points, pk=pk, nd=nd):
+            from thermosat.fem.integration import CellSet
+            from thermosat.model import _degree
+
+            cs = CellSet(points, pk.wetted_facets, pk.wetted_facet_type,
+                         _degree(pk.wetted_facet_type, "mass"))
+            link = facet_to_node_link(cs, nd + off, pk.h_eff_w_m2k, name=f"{name}:coldplate")
+            loop.plate_links[nd] = link
+            return link
+        model.add_term_factory(plate_factory)
+    return loop

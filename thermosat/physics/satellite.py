@@ -1,0 +1,399 @@
+"""One satellite: dual-face panel, edge-on radiator wings, coolant loop and chip packages in
+one global system, with the power loop closed and an orbit transient.
+
+Geometry (m): the panel lies in the x–y plane, cells from x = 0, then its radiator-only strip;
+two wings of ``wing_area_m2 / 2`` each sit beside it; packages sit in a row behind the panel.
+(Wing–panel radiative exchange is not modelled here: each surface sees the environment and
+the 3 K sink only.)
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from thermosat.errors import ConvergenceError, InputError
+from thermosat.mesh.core import Boundary, Mesh
+from thermosat.model import Model
+from thermosat.physics.environment import OrbitEnvironment
+from thermosat.physics.loop import Loop, LoopSpec, RadiatorSection, build_loop
+from thermosat.physics.orbit import Orbit
+from thermosat.physics.package import Package, PackageSpec, build_package
+from thermosat.physics.panel import FluxProvider, Panel, PanelSpec, build_panel
+from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
+                                       cell_technology, coating)
+
+__all__ = ["SatelliteDesign", "Satellite", "SatelliteResult", "OrbitResult", "WING_STACK",
+           "grid_shell"]
+
+#: honeycomb radiator wing: two aluminium face sheets on a 12 mm core (effective properties)
+WING_STACK = (
+    Layer("front_sheet", 0.5e-3, 167.0, 2700.0, 900.0),
+    Layer("core", 12e-3, 1.5, 50.0, 900.0),
+    Layer("back_sheet", 0.5e-3, 167.0, 2700.0, 900.0),
+)
+
+
+def grid_shell(xs: np.ndarray, ys: np.ndarray, origin=(0.0, 0.0, 0.0)) -> Mesh:
+    """Quad shell on the tensor grid ``xs × ys`` (m) in the plane z = origin[2]."""
+    X, Y = np.meshgrid(xs, ys, indexing="ij")
+    pts = np.stack([X.ravel(), Y.ravel(), np.zeros(X.size)], axis=1) + np.asarray(origin, float)
+    nx, ny = len(xs) - 1, len(ys) - 1
+    idx = np.arange(len(xs) * len(ys)).reshape(len(xs), len(ys))
+    q = np.stack([idx[:-1, :-1], idx[1:, :-1], idx[1:, 1:], idx[:-1, 1:]], axis=-1)
+    return Mesh(pts, q.reshape(-1, 4), "quad4", {"domain": np.arange(nx * ny)})
+
+
+def _axis(length: float, h: float) -> np.ndarray:
+    return np.linspace(0.0, length, max(2, int(np.ceil(length / h)) + 1))
+
+
+@dataclass
+class SatelliteDesign:
+    """Everything that defines one satellite (SI units, K).
+
+    The steady design point is the hot case at orbit angle ``steady_theta_deg`` from noon.
+    Compute power is what the panel's electricity allows: P_compute = P_pv·(1 − losses) −
+    P_pump; distribution losses and pump work end as heat in the coolant.
+    """
+
+    orbit: Orbit
+    cell_area_m2: float
+    wing_area_m2: float = 0.0
+    panel_radiator_area_m2: float = 0.0
+    panel_width_m: float = 10.0
+    wing_width_m: float = 5.0
+    element_size_m: float = 0.5
+    layers: tuple[Layer, ...] = DEFAULT_CELL_STACK
+    wing_layers: tuple[Layer, ...] = WING_STACK
+    cell: CellTechnology = field(default_factory=lambda: cell_technology("hjt"))
+    packing: float = 0.90
+    panel_back: Coating = field(default_factory=lambda: coating("z93"))
+    panel_radiator_front: Coating = field(default_factory=lambda: coating("osr"))
+    wing_coating: Coating = field(default_factory=lambda: coating("z93"))
+    n_packages: int = 12
+    package: PackageSpec | None = None
+    package_mesh_density: int = 6
+    loop: LoopSpec = field(default_factory=LoopSpec)
+    distribution_loss_fraction: float = 0.05
+    solar_constant_w_m2: float = 1361.0
+    albedo: float = 0.30
+    earth_ir_w_m2: float = 237.0
+    steady_theta_deg: float = 0.0
+    cell_max_k: float | None = None
+
+    def __post_init__(self):
+        for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
+            if not getattr(self, name) > 0:
+                raise InputError(f"satellite {name}: {getattr(self, name)} must be > 0")
+        for name in ("wing_area_m2", "panel_radiator_area_m2"):
+            if getattr(self, name) < 0:
+                raise InputError(f"satellite {name}: {getattr(self, name)} must be ≥ 0")
+        if self.wing_area_m2 == 0 and self.panel_radiator_area_m2 == 0:
+            raise InputError("satellite: needs radiator area (wing_area_m2 or "
+                             "panel_radiator_area_m2 > 0)")
+        if not 0 <= self.distribution_loss_fraction < 1:
+            raise InputError(f"satellite distribution_loss_fraction: "
+                             f"{self.distribution_loss_fraction} is outside [0, 1)")
+        if self.n_packages < 1:
+            raise InputError(f"satellite n_packages: {self.n_packages} must be ≥ 1")
+        if self.package is None:
+            from thermosat.physics.package_presets import package_preset
+
+            self.package = package_preset("dojo")
+
+    @property
+    def radiator_area_m2(self) -> float:
+        """Loop-cooled radiator area (m²): wings plus the panel's radiator strip (one side)."""
+        return self.wing_area_m2 + self.panel_radiator_area_m2
+
+    @property
+    def cell_limit_k(self) -> float:
+        return self.cell_max_k if self.cell_max_k is not None else self.cell.t_max_k
+
+    def with_areas(self, **areas) -> "SatelliteDesign":
+        return replace(self, **areas)
+
+
+@dataclass
+class SatelliteResult:
+    """Steady satellite solution: fields, power budget, limits and energy balance."""
+
+    design: SatelliteDesign
+    model: Model
+    T: np.ndarray
+    energy: object
+    power: dict
+    temperatures: dict
+    limits: dict
+    convergence: list
+    fixed_point: list
+    time_s: float
+    steady: object = None
+
+    def summary(self) -> str:
+        t, p = self.temperatures, self.power
+        return (f"junction max {t['junction_max_k']:.2f} K ({t['junction_max_k'] - 273.15:.1f} °C)"
+                f", cells max {t['cell_max_k']:.2f} K, coolant {t['coolant_min_k']:.2f}–"
+                f"{t['coolant_max_k']:.2f} K; PV {p['pv_w'] / 1e3:.2f} kW, compute "
+                f"{p['compute_w'] / 1e3:.2f} kW, pump {p['pump_w']:.1f} W; energy imbalance "
+                f"{self.energy.imbalance_rel:.1e}")
+
+
+@dataclass
+class OrbitResult:
+    """Orbit transient: time series of key temperatures and powers, min/max, freeze flag."""
+
+    times_s: np.ndarray
+    series: dict
+    extremes: dict
+    freeze: bool
+    boil: bool
+    transient: object
+    time_s: float
+
+
+class Satellite:
+    """A satellite built into one :class:`Model` from a :class:`SatelliteDesign`."""
+
+    def __init__(self, design: SatelliteDesign):
+        self.design = d = design
+        self.model = Model()
+        env = OrbitEnvironment(d.orbit, attitude="sun_pointing", solar_constant=d.solar_constant_w_m2,
+                               albedo=d.albedo, earth_ir=d.earth_ir_w_m2)
+        self.environment = env
+        self._theta = np.radians(d.steady_theta_deg)
+        self.panel_fluxes = FluxProvider(env, "sun_pointing", theta_rad=self._theta)
+        self.wing_fluxes = FluxProvider(env, "edge_on", theta_rad=self._theta)
+        h = d.element_size_m
+        # panel: cells strip then radiator strip along x
+        lc = d.cell_area_m2 / d.panel_width_m
+        lr = d.panel_radiator_area_m2 / d.panel_width_m
+        xs = _axis(lc, h)
+        if lr > 0:
+            xs = np.concatenate([xs, lc + _axis(lr, h)[1:]])
+        ys = _axis(d.panel_width_m, h)
+        pmesh = grid_shell(xs, ys)
+        cx = pmesh.points[pmesh.cells].mean(axis=1)[:, 0]
+        regions = {"cells": np.flatnonzero(cx < lc)}
+        if lr > 0:
+            regions["radiator"] = np.flatnonzero(cx >= lc)
+        pmesh = pmesh.with_regions(cell_regions=regions)
+        pspec = PanelSpec(pmesh, layers=d.layers, cell=d.cell, packing=d.packing,
+                          front={"radiator": d.panel_radiator_front},
+                          back={"cells": d.panel_back, "radiator": d.panel_back})
+        self.panel: Panel = build_panel(self.model, "panel", pspec, self.panel_fluxes)
+        sections = []
+        if lr > 0:
+            sections.append(RadiatorSection(self.panel.back_part, "radiator"))
+        # wings: two edge-on radiators beside the panel (y < 0 and y > width)
+        self.wings: list[Panel] = []
+        if d.wing_area_m2 > 0:
+            wl = d.wing_area_m2 / 2 / d.wing_width_m
+            for k, y0 in enumerate((-d.wing_width_m - 1.0, d.panel_width_m + 1.0)):
+                wm = grid_shell(_axis(wl, h), _axis(d.wing_width_m, h), origin=(0.0, y0, 0.0))
+                wm = wm.with_regions(cell_regions={"radiator": np.arange(wm.n_cells)})
+                wspec = PanelSpec(wm, layers=d.wing_layers, front={"radiator": d.wing_coating},
+                                  back={"radiator": d.wing_coating})
+                wing = build_panel(self.model, f"wing{k + 1}", wspec, self.wing_fluxes)
+                self.wings.append(wing)
+                sections.append(RadiatorSection(wing.layer_parts[0], "radiator"))
+        # packages in a row behind the panel
+        self.packages: list[Package] = []
+        pitch = 2.0 * d.package.cold_plate.size_x_m
+        for i in range(d.n_packages):
+            origin = (i * pitch, 0.5 * d.panel_width_m, -0.5)
+            pk = build_package(self.model, f"pkg{i + 1:02d}", d.package,
+                               mesh_density=d.package_mesh_density, origin=origin)
+            pk.center = np.asarray(origin, float)
+            self.packages.append(pk)
+        self.loop: Loop = build_loop(self.model, "loop", d.loop, sections, self.packages)
+        fl = self.loop.fluid
+        from thermosat.terms.loads import NodalHeat
+
+        off = self.model.parts[self.loop.part].offset
+        self.loss_heat = NodalHeat(self.loop.nodes["packages"] + off, 0.0, "power:distribution_losses")
+        self.model.add_term(self.loss_heat)
+        self._fluid_limits = (fl.T_freeze, fl.T_boil)
+
+    # --- power coupling -----------------------------------------------------------------------
+    @property
+    def n_unknowns(self) -> int:
+        return self.model.n_nodes
+
+    def _set_compute_power(self, p_compute: float, p_pv: float, p_pump: float) -> None:
+        d = self.design
+        per = max(p_compute, 0.0) / d.n_packages
+        for pk in self.packages:
+            pk.set_power(self.model, per)
+        self.loss_heat.watts = d.distribution_loss_fraction * p_pv / d.n_packages
+        self.loop.pump_heat.watts = p_pump
+
+    def _budget(self, T: np.ndarray, t: float) -> tuple[float, float, float]:
+        """(PV electric W, pump W, compute W available) at temperatures ``T``."""
+        d = self.design
+        p_pv = self.panel.pv.electric_power_w(T, t) if self.panel.pv else 0.0
+        Tf = self.loop.fluid_temperatures(self.model, T)
+        p_pump = self.loop.hydraulics(float(Tf.mean()))["pump_power_w"]
+        return p_pv, p_pump, p_pv * (1 - d.distribution_loss_fraction) - p_pump
+
+    def solve_steady(self, *, rtol: float = 1e-11, power_tol: float = 1e-11,
+                     max_outer: int = 30, progress=None) -> SatelliteResult:
+        """Steady hot-case solve with the power loop closed by a secant iteration.
+
+        The chips burn exactly the electricity the panel makes at its temperature (less
+        losses and pump power); the tube film coefficient follows the coolant temperature.
+        """
+        t0 = time.perf_counter()
+        d, m = self.design, self.model
+        # initial guess: cells at their reference temperature, pump at 1 % of PV
+        g = self.panel_fluxes.sunlight("front")(0.0)
+        p_pv = d.cell.efficiency(d.cell.t_ref_k) * d.packing * g * d.cell_area_m2
+        p_pump = 0.0
+        p_c = p_pv * (1 - d.distribution_loss_fraction)
+        T = None
+        history, convs = [], []
+        prev = None
+        res = None
+        for k in range(max_outer):
+            self._set_compute_power(p_c, p_pv, p_pump)
+            try:
+                res = m.solve_steady(T0=T, rtol=rtol)
+            except ConvergenceError as err:
+                raise ConvergenceError(f"satellite steady solve (outer iteration {k}, compute "
+                                       f"{p_c:.1f} W): {err}", err.history) from None
+            T = res.T
+            convs.append(res.convergence)
+            p_pv_new, p_pump_new, p_avail = self._budget(T, 0.0)
+            f = p_avail - p_c
+            history.append({"compute_w": p_c, "available_w": p_avail, "mismatch_w": f})
+            if progress:
+                progress(k, f)
+            # film coefficient follows the coolant temperature in the first iterations
+            if k < 2:
+                Tf = self.loop.fluid_temperatures(m, T)
+                self.loop.set_film_coefficient(self.loop.heat_transfer(float(Tf.mean())))
+                m._system = None
+            converged = abs(f) <= power_tol * max(p_pv_new, 1.0) and abs(
+                p_pump_new - p_pump) <= power_tol * max(p_pv_new, 1.0) and k >= 2
+            if converged:
+                p_pv, p_pump = p_pv_new, p_pump_new
+                break
+            if prev is None or k < 3:
+                p_next = p_avail
+            else:
+                pc0, f0 = prev
+                slope = (f - f0) / (p_c - pc0) if p_c != pc0 else -1.0
+                p_next = p_c - f / slope if slope != 0 else p_avail
+            prev = (p_c, f)
+            p_c, p_pv, p_pump = p_next, p_pv_new, p_pump_new
+        else:
+            raise ConvergenceError(f"satellite power loop did not close in {max_outer} outer "
+                                   f"iterations: mismatch {history[-1]['mismatch_w']:.3e} W",
+                                   [h["mismatch_w"] for h in history])
+        return self._result(res, p_pv, p_pump, p_c, history, convs, time.perf_counter() - t0)
+
+    def temperatures(self, T: np.ndarray) -> dict:
+        """Key temperatures (K) of the satellite at nodal temperatures ``T``."""
+        m = self.model
+        Tf = self.loop.fluid_temperatures(m, T)
+        Tc = self.panel.cell_temperatures(m, T)
+        out = {"junction_max_k": max(pk.junction_temperature(T) for pk in self.packages),
+               "junction_mean_k": float(np.mean([pk.mean_junction_temperature(T)
+                                                 for pk in self.packages])),
+               "cell_max_k": float(Tc.max()), "cell_mean_k": float(Tc.mean()),
+               "coolant_min_k": float(Tf.min()), "coolant_max_k": float(Tf.max()),
+               "coolant_mean_k": float(Tf.mean())}
+        for w in self.wings:
+            p = m.parts[w.layer_parts[0]]
+            out[f"{w.name}_mean_k"] = float(T[p.offset:p.offset + p.mesh.n_points].mean())
+        if "radiator" in self.panel.spec.regions:
+            out["panel_radiator_mean_k"] = float(T[self.panel.region_nodes(m, "radiator")].mean())
+        return out
+
+    def _result(self, res, p_pv, p_pump, p_c, history, convs, wall) -> SatelliteResult:
+        d, m, T = self.design, self.model, res.T
+        temps = self.temperatures(T)
+        lim = self.loop.limits(m, T)
+        jl = d.package.t_junction_max_k
+        limits = {
+            "junction_limit_k": jl, "junction_margin_k": jl - temps["junction_max_k"],
+            "cell_limit_k": d.cell_limit_k, "cell_margin_k": d.cell_limit_k - temps["cell_max_k"],
+            "coolant_freeze_k": lim.T_freeze, "coolant_boil_k": lim.T_boil,
+            "freeze_margin_k": lim.freeze_margin, "boil_margin_k": lim.boil_margin,
+            "required_coolant_margin_k": d.loop.freeze_margin_k,
+            "coolant_message": lim.message,
+        }
+        q_rad = self.loop.heat_to_radiators_w(T)
+        power = {"pv_w": p_pv, "compute_w": p_c, "pump_w": p_pump,
+                 "distribution_losses_w": d.distribution_loss_fraction * p_pv,
+                 "heat_to_radiators_w": q_rad,
+                 "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
+                 "closure_w": p_pv - p_c - p_pump - d.distribution_loss_fraction * p_pv}
+        return SatelliteResult(d, m, T, res.energy, power, temps, limits, convs, history, wall,
+                               steady=res)
+
+    # --- orbit transient ------------------------------------------------------------------------
+    def solve_orbit(self, steady: SatelliteResult, *, n_orbits: float = 1.0, steps: int = 180,
+                    scheme: str = "bdf2", progress: bool = False) -> OrbitResult:
+        """Orbit transient from the steady hot case, the power loop following the sun.
+
+        Throttling policy (no battery, as in the article): each step the chips burn the
+        electricity the panel made at the end of the previous step, less losses and pump
+        power; in eclipse that is zero. Heat capacities: panel and wing layers, coolant
+        inventory, packages.
+        """
+        t0 = time.perf_counter()
+        d, m = self.design, self.model
+        period = self.environment.period_s
+        # time-dependent fluxes: t = 0 at the steady orbit angle
+        t_off = self._theta / (2 * np.pi) * period
+        for prov in (self.panel_fluxes, self.wing_fluxes):
+            prov.theta, prov._cache = None, {}
+            prov.t_offset = t_off
+        state = {"p_pv": steady.power["pv_w"], "p_pump": steady.power["pump_w"]}
+        series = {k: [] for k in ("t_s", "junction_max_k", "cell_max_k", "coolant_min_k",
+                                  "coolant_max_k", "pv_w", "compute_w")}
+
+        def record(t, T, p_c):
+            temps = self.temperatures(T)
+            series["t_s"].append(t)
+            for k in ("junction_max_k", "cell_max_k", "coolant_min_k", "coolant_max_k"):
+                series[k].append(temps[k])
+            series["pv_w"].append(state["p_pv"])
+            series["compute_w"].append(p_c)
+
+        def on_step(k, t, T):
+            p_pv, p_pump, p_avail = self._budget(T, t)
+            state.update(p_pv=p_pv, p_pump=p_pump)
+            self._set_compute_power(max(p_avail, 0.0), p_pv, p_pump)
+            record(t, T, max(p_avail, 0.0))
+
+        record(0.0, steady.T, steady.power["compute_w"])
+        dt = n_orbits * period / steps
+        try:
+            tr = m.solve_transient(n_orbits * period, dt, steady.T, scheme=scheme, lumped=True,
+                                   save_every=max(1, steps // 36), on_step=on_step,
+                                   progress=progress)
+        finally:
+            for prov in (self.panel_fluxes, self.wing_fluxes):
+                prov.theta, prov._cache = self._theta, {}
+                prov.t_offset = 0.0
+            self._set_compute_power(steady.power["compute_w"], steady.power["pv_w"],
+                                    steady.power["pump_w"])
+        arr = {k: np.asarray(v) for k, v in series.items()}
+        freeze_k, boil_k = self._fluid_limits
+        extremes = {"junction_max_k": float(arr["junction_max_k"].max()),
+                    "junction_min_k": float(arr["junction_max_k"].min()),
+                    "cell_max_k": float(arr["cell_max_k"].max()),
+                    "cell_min_k": float(arr["cell_max_k"].min()),
+                    "coolant_min_k": float(arr["coolant_min_k"].min()),
+                    "coolant_max_k": float(arr["coolant_max_k"].max()),
+                    "eclipse_fraction": self.environment.eclipse_fraction,
+                    "period_s": period,
+                    "max_step_imbalance": tr.max_step_imbalance}
+        freeze = bool(extremes["coolant_min_k"] < freeze_k + d.loop.freeze_margin_k)
+        boil = bool(extremes["coolant_max_k"] > boil_k - d.loop.freeze_margin_k)
+        return OrbitResult(arr["t_s"], arr, extremes, freeze, boil, tr,
+                           time.perf_counter() - t0)
