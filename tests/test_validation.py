@@ -208,9 +208,13 @@ def test_validate_exit_status_1_on_failure(capsys, monkeypatch):
     def boom():
         raise RuntimeError("solver exploded")
 
-    fakes = [validate._Case("always_wrong", SimpleNamespace(NAME="always_wrong",
-                                                            run=lambda: bad, __doc__="x")),
-             validate._Case("crashes", SimpleNamespace(NAME="crashes", run=boom, __doc__="y"))]
+    def noisy():
+        print("a case that prints to stdout must not break the JSON")
+        return bad
+
+    fakes = [validate.Case("always_wrong", SimpleNamespace(NAME="always_wrong",
+                                                            run=noisy, __doc__="x")),
+             validate.Case("crashes", SimpleNamespace(NAME="crashes", run=boom, __doc__="y"))]
     monkeypatch.setattr(validate, "discover", lambda only=None: fakes)
     assert validate.main(None, as_json=True, write=False) == 1
     doc = json.loads(capsys.readouterr().out)

@@ -15,6 +15,7 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import importlib
 import json
@@ -36,6 +37,7 @@ from thermosat.io_atomic import atomic_path, atomic_write_text
 from thermosat.validation_case import CaseResult
 
 __all__ = [
+    "Case",
     "CaseRun",
     "case_names",
     "default_report_dir",
@@ -44,6 +46,7 @@ __all__ = [
     "main",
     "plot_convergence",
     "print_case",
+    "run_case",
     "run_cases",
     "to_json",
     "validation_package",
@@ -74,7 +77,9 @@ def validation_package() -> ModuleType:
 
 
 @dataclass
-class _Case:
+class Case:
+    """A discovered case module (``mod`` is ``None`` when it failed to import)."""
+
     module: str
     mod: ModuleType | None
     error: str | None = None
@@ -89,12 +94,12 @@ class _Case:
         return doc.strip().splitlines()[0] if doc.strip() else self.name
 
 
-def _order_key(case: _Case) -> tuple:
+def _order_key(case: Case) -> tuple:
     m = re.search(r"case (\d+)", case.title)
     return (int(m.group(1)) if m else 1000, case.name)
 
 
-def discover(only: Iterable[str] | None = None) -> list[_Case]:
+def discover(only: Iterable[str] | None = None) -> list[Case]:
     """Import every case module of the validation package (sorted by VALIDATION.md number).
 
     ``only`` restricts to cases whose ``NAME`` or module name is listed; an unknown name is an
@@ -102,17 +107,17 @@ def discover(only: Iterable[str] | None = None) -> list[_Case]:
     rather than stopping the run; modules without ``NAME`` and ``run`` are not cases.
     """
     pkg = validation_package()
-    cases: list[_Case] = []
+    cases: list[Case] = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("_") or info.ispkg:
             continue
         try:
             mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
         except Exception as err:  # noqa: BLE001 -- a broken case must not hide the others
-            cases.append(_Case(info.name, None, f"import failed: {type(err).__name__}: {err}"))
+            cases.append(Case(info.name, None, f"import failed: {type(err).__name__}: {err}"))
             continue
         if hasattr(mod, "NAME") and callable(getattr(mod, "run", None)):
-            cases.append(_Case(info.name, mod))
+            cases.append(Case(info.name, mod))
     if only is not None:
         wanted = [w for item in only for w in str(item).split(",") if w.strip()]
         wanted = [w.strip() for w in wanted]
@@ -176,7 +181,7 @@ def _clean(obj):
     return str(obj)
 
 
-def run_case(case: _Case) -> CaseRun:
+def run_case(case: Case) -> CaseRun:
     """Run one discovered case, timing it and capturing any exception as a failure."""
     t0 = time.perf_counter()
     if case.mod is None:
@@ -192,7 +197,7 @@ def run_case(case: _Case) -> CaseRun:
     return CaseRun(case.name, case.module, case.title, result, time.perf_counter() - t0, err)
 
 
-def run_cases(cases: list[_Case], progress: TextIO | None = None) -> list[CaseRun]:
+def run_cases(cases: list[Case], progress: TextIO | None = None) -> list[CaseRun]:
     """Run ``cases`` in order; one progress line per case on ``progress`` (e.g. stderr)."""
     runs = []
     for i, case in enumerate(cases, 1):
@@ -349,7 +354,9 @@ def plot_convergence(runs: list[CaseRun], path: str | os.PathLike) -> Path | Non
         ax.set_title(run.name, fontsize=10)
         ax.set_xlabel(xname)
         ax.set_ylabel("relative error")
-        ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded minor-tick labels
+        if max(x for *_, xs, _ in series for x in xs) > 10.0 * min(
+                x for *_, xs, _ in series for x in xs):
+            ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded minor-tick labels
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     with atomic_path(path) as tmp:
@@ -446,7 +453,11 @@ def main(only: list[str] | None = None, *, as_json: bool = False,
     err = err or sys.stderr
     cases = discover(only)
     t0 = time.perf_counter()
-    runs = run_cases(cases, progress=err)
+    if as_json:  # keep stdout for the one JSON object, whatever a case prints
+        with contextlib.redirect_stdout(err):
+            runs = run_cases(cases, progress=err)
+    else:
+        runs = run_cases(cases, progress=err)
     if write is None:
         write = only is None or report_dir is not None
     if write:

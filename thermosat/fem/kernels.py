@@ -91,6 +91,7 @@ def measure_weights(points, conn, dN, w):
     """Quadrature weights times measure, ``(ne, nq)`` (m^d)."""
     ne, nn = conn.shape
     nq, _, d = dN.shape
+    affine = nn == d + 1
     out = np.empty((ne, nq))
     for e in nb.prange(ne):
         X = np.empty((nn, 3))
@@ -98,9 +99,48 @@ def measure_weights(points, conn, dN, w):
         G = np.empty((max(d, 1), max(d, 1)))
         Gi = np.empty((max(d, 1), max(d, 1)))
         _gather(points, conn, e, X)
-        for q in range(nq):
-            out[e, q] = w[q] * _metric(X, dN[q], J, G, Gi)
+        if affine:  # linear simplex: constant metric
+            det = _metric(X, dN[0], J, G, Gi)
+            for q in range(nq):
+                out[e, q] = w[q] * det
+        else:
+            for q in range(nq):
+                out[e, q] = w[q] * _metric(X, dN[q], J, G, Gi)
     return out
+
+
+@nb.njit(cache=True, fastmath=True)
+def _conductance_tri3(points, conn, slots, wsum, coef, data):
+    """Closed-form linear-triangle conductance (any embedding in 3D).
+
+    With edges ``e_a`` opposite node ``a`` and area ``A``: ``K_ab = coef e_a·e_b / (4 A)``
+    (for a rule whose weights sum to the reference area 1/2; ``wsum`` scales otherwise).
+    """
+    ne = conn.shape[0]
+    for e in range(ne):
+        i0, i1, i2 = conn[e, 0], conn[e, 1], conn[e, 2]
+        ax, ay, az = points[i2, 0] - points[i1, 0], points[i2, 1] - points[i1, 1], \
+            points[i2, 2] - points[i1, 2]
+        bx, by, bz = points[i0, 0] - points[i2, 0], points[i0, 1] - points[i2, 1], \
+            points[i0, 2] - points[i2, 2]
+        cx, cy, cz = -ax - bx, -ay - by, -az - bz
+        nx = by * cz - bz * cy
+        ny = bz * cx - bx * cz
+        nz = bx * cy - by * cx
+        area2 = np.sqrt(nx * nx + ny * ny + nz * nz)  # twice the area
+        f = coef[e] * wsum / area2
+        k01 = f * (ax * bx + ay * by + az * bz)
+        k02 = f * (ax * cx + ay * cy + az * cz)
+        k12 = f * (bx * cx + by * cy + bz * cz)
+        data[slots[e, 0, 0]] += -(k01 + k02)
+        data[slots[e, 1, 1]] += -(k01 + k12)
+        data[slots[e, 2, 2]] += -(k02 + k12)
+        data[slots[e, 0, 1]] += k01
+        data[slots[e, 1, 0]] += k01
+        data[slots[e, 0, 2]] += k02
+        data[slots[e, 2, 0]] += k02
+        data[slots[e, 1, 2]] += k12
+        data[slots[e, 2, 1]] += k12
 
 
 @nb.njit(cache=True)
@@ -112,6 +152,9 @@ def assemble_conductance(points, conn, slots, dN, w, coef, data):
     """
     ne, nn = conn.shape
     nq, _, d = dN.shape
+    if nn == 3 and d == 2:
+        _conductance_tri3(points, conn, slots, w.sum(), coef, data)
+        return
     X = np.empty((nn, 3))
     J = np.empty((3, d))
     G = np.empty((d, d))
@@ -219,6 +262,135 @@ def _table(Tq, tab_t, tab_v):
     return tab_v[j] + s * (Tq - tab_t[j]), s
 
 
+@nb.njit(cache=True, fastmath=True)
+def _radiation_tri3(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, R, data):
+    """:func:`radiation_facets` for 3-node facets, unrolled (scalars stay in registers)."""
+    ne = conn.shape[0]
+    nq = N.shape[0]
+    jac = data.shape[0] > 0
+    const = tab_t.shape[0] == 1
+    eps0 = tab_eps[0]
+    emitted = 0.0
+    absorbed = 0.0
+    for e in range(ne):
+        i0, i1, i2 = conn[e, 0], conn[e, 1], conn[e, 2]
+        t0, t1, t2 = T[i0], T[i1], T[i2]
+        r0 = r1 = r2 = 0.0
+        j00 = j01 = j02 = j11 = j12 = j22 = 0.0
+        ce = coef[e] * sigma
+        for q in range(nq):
+            n0, n1, n2 = N[q, 0], N[q, 1], N[q, 2]
+            Tq = n0 * t0 + n1 * t1 + n2 * t2
+            if const:
+                eps, deps = eps0, 0.0
+            else:
+                eps, deps = _table(Tq, tab_t, tab_eps)
+            f = wdet[e, q] * ce
+            t3 = Tq * Tq * Tq
+            t4 = t3 * Tq
+            fe = f * eps
+            et = fe * t4
+            emitted += et
+            absorbed += fe
+            r = et - fe * ts4
+            r0 += r * n0
+            r1 += r * n1
+            r2 += r * n2
+            if jac:
+                dr = f * (4.0 * eps * t3 + deps * (t4 - ts4))
+                d0, d1, d2 = dr * n0, dr * n1, dr * n2
+                j00 += d0 * n0
+                j01 += d0 * n1
+                j02 += d0 * n2
+                j11 += d1 * n1
+                j12 += d1 * n2
+                j22 += d2 * n2
+        R[i0] += r0
+        R[i1] += r1
+        R[i2] += r2
+        if jac:
+            data[slots[e, 0, 0]] += j00
+            data[slots[e, 0, 1]] += j01
+            data[slots[e, 0, 2]] += j02
+            data[slots[e, 1, 0]] += j01
+            data[slots[e, 1, 1]] += j11
+            data[slots[e, 1, 2]] += j12
+            data[slots[e, 2, 0]] += j02
+            data[slots[e, 2, 1]] += j12
+            data[slots[e, 2, 2]] += j22
+    return emitted, absorbed * ts4
+
+
+@nb.njit(cache=True, fastmath=True)
+def _radiation_quad4(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, R, data):
+    """:func:`radiation_facets` for 4-node facets, unrolled (scalars stay in registers)."""
+    ne = conn.shape[0]
+    nq = N.shape[0]
+    jac = data.shape[0] > 0
+    const = tab_t.shape[0] == 1
+    eps0 = tab_eps[0]
+    emitted = 0.0
+    absorbed = 0.0
+    for e in range(ne):
+        i0, i1, i2, i3 = conn[e, 0], conn[e, 1], conn[e, 2], conn[e, 3]
+        t0, t1, t2, t3 = T[i0], T[i1], T[i2], T[i3]
+        r0 = r1 = r2 = r3 = 0.0
+        j00 = j01 = j02 = j03 = j11 = j12 = j13 = j22 = j23 = j33 = 0.0
+        ce = coef[e] * sigma
+        for q in range(nq):
+            n0, n1, n2, n3 = N[q, 0], N[q, 1], N[q, 2], N[q, 3]
+            Tq = n0 * t0 + n1 * t1 + n2 * t2 + n3 * t3
+            if const:
+                eps, deps = eps0, 0.0
+            else:
+                eps, deps = _table(Tq, tab_t, tab_eps)
+            f = wdet[e, q] * ce
+            c3 = Tq * Tq * Tq
+            c4 = c3 * Tq
+            emitted += f * eps * c4
+            absorbed += f * eps * ts4
+            r = f * eps * (c4 - ts4)
+            r0 += r * n0
+            r1 += r * n1
+            r2 += r * n2
+            r3 += r * n3
+            if jac:
+                dr = f * (4.0 * eps * c3 + deps * (c4 - ts4))
+                d0, d1, d2, d3 = dr * n0, dr * n1, dr * n2, dr * n3
+                j00 += d0 * n0
+                j01 += d0 * n1
+                j02 += d0 * n2
+                j03 += d0 * n3
+                j11 += d1 * n1
+                j12 += d1 * n2
+                j13 += d1 * n3
+                j22 += d2 * n2
+                j23 += d2 * n3
+                j33 += d3 * n3
+        R[i0] += r0
+        R[i1] += r1
+        R[i2] += r2
+        R[i3] += r3
+        if jac:
+            data[slots[e, 0, 0]] += j00
+            data[slots[e, 0, 1]] += j01
+            data[slots[e, 0, 2]] += j02
+            data[slots[e, 0, 3]] += j03
+            data[slots[e, 1, 0]] += j01
+            data[slots[e, 1, 1]] += j11
+            data[slots[e, 1, 2]] += j12
+            data[slots[e, 1, 3]] += j13
+            data[slots[e, 2, 0]] += j02
+            data[slots[e, 2, 1]] += j12
+            data[slots[e, 2, 2]] += j22
+            data[slots[e, 2, 3]] += j23
+            data[slots[e, 3, 0]] += j03
+            data[slots[e, 3, 1]] += j13
+            data[slots[e, 3, 2]] += j23
+            data[slots[e, 3, 3]] += j33
+    return emitted, absorbed
+
+
 @nb.njit(cache=True)
 def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, T, R, data):
     """Gray radiation to a sink: ``R_a += ∫ coef ε(T) σ (T^4 − T_sink^4) N_a``.
@@ -227,12 +399,19 @@ def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, 
 
     Adds the exact Jacobian (including dε/dT) into ``data`` unless it is empty. Returns
     ``(emitted, absorbed_from_sink)`` in W: ``∫ coef ε σ T^4`` and ``∫ coef ε σ T_sink^4``.
-    Element contributions are summed locally and scattered once per element.
+    Element contributions are summed locally and scattered once per element; 3- and 4-node
+    facets (triangles, quads) run unrolled kernels.
     """
     ne, nn = conn.shape
     nq = N.shape[0]
     jac = data.shape[0] > 0
     ts4 = t_sink ** 4
+    if nn == 3:
+        return _radiation_tri3(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, R,
+                               data)
+    if nn == 4:
+        return _radiation_quad4(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, R,
+                                data)
     emitted = 0.0
     absorbed = 0.0
     Te = np.empty(nn)
@@ -245,13 +424,13 @@ def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, 
             if jac:
                 for b in range(nn):
                     je[a, b] = 0.0
-        ce = coef[e]
+        ce = coef[e] * sigma
         for q in range(nq):
             Tq = 0.0
             for a in range(nn):
                 Tq += N[q, a] * Te[a]
             eps, deps = _table(Tq, tab_t, tab_eps)
-            f = wdet[e, q] * ce * sigma
+            f = wdet[e, q] * ce
             t3 = Tq * Tq * Tq
             t4 = t3 * Tq
             emitted += f * eps * t4

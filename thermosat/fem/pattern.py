@@ -85,6 +85,15 @@ def _slots(indptr, indices, conn, out):
 
 
 @nb.njit(cache=True)
+def _checksum(a):
+    """A cheap order-dependent fingerprint of an integer array (for the slot-map cache)."""
+    h = np.uint64(1469598103934665603)
+    for i in range(a.shape[0]):
+        h = (h ^ np.uint64(a[i] & 0xFFFFFFFF)) * np.uint64(1099511628211)
+    return h
+
+
+@nb.njit(cache=True)
 def _diag_slots(indptr, indices):
     n = indptr.shape[0] - 1
     out = np.empty(n, np.int64)
@@ -117,12 +126,23 @@ class Pattern:
         self.indices = indices.astype(self.index_dtype)
         self.diag = _diag_slots(indptr, indices)
         self._rows = None
+        self._slot_cache: dict = {}
 
     def slots(self, conn: np.ndarray) -> np.ndarray:
-        """Scatter map ``(ne, nn, nn)`` of CSR data positions for element connectivity ``conn``."""
+        """Scatter map ``(ne, nn, nn)`` of CSR data positions for element connectivity ``conn``.
+
+        Maps are cached: a connectivity equal to one seen before (conduction and radiation
+        over the same shell cells, capacitance...) gets the same (shared, not to be modified)
+        array, so it is stored once.
+        """
         conn = np.ascontiguousarray(conn, dtype=np.int64)
+        key = (conn.shape, _checksum(conn.reshape(-1)))
+        hit = self._slot_cache.get(key)
+        if hit is not None and np.array_equal(hit[0], conn):
+            return hit[1]
         out = np.empty((conn.shape[0], conn.shape[1], conn.shape[1]), self.index_dtype)
         _slots(self.indptr, self.indices, conn, out)
+        self._slot_cache[key] = (conn, out)
         return out
 
     def zeros(self) -> np.ndarray:

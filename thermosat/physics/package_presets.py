@@ -36,26 +36,40 @@ area ≈ 4–6 × footprint at an overall fin efficiency ~0.8). The fluid-side h
 (:func:`~thermosat.physics.package.h_for_cold_plate_resistance`) so that the cold-plate
 resistance — mean over the contact face of the cold plate's top to the fluid: base
 conduction + spreading + convection — is 0.04 K/W (Dojo), 0.035 K/W (B200) and 0.03 K/W
-(GB300); MISSION.md quotes cold plates at ~0.03–0.04 K/W. That gives h of order
-1–2e3 W/m²/K on the wetted area (h·area_factor ≈ 5–8e3 W/m²/K on the footprint): a modest
-water cold plate; the best microchannel plates do better, and the loop may replace h with
-its own correlation value.
+(GB300); MISSION.md quotes cold plates at ~0.03–0.04 K/W. That gives h ≈ 2.0e3 (Dojo),
+2.8e3 (B200) and 3.6e3 W/m²/K (GB300) on the wetted area (h·area_factor ≈ 8e3–1.4e4 W/m²/K
+on the footprint): a modest water cold plate; the best microchannel plates do better, and
+the loop may replace h with its own correlation value.
+
+With a 300 K fluid the hand calculation gives mean junction temperatures of 335 K (Dojo),
+342 K (B200) and 352 K (GB300); the FE maxima are ~340, 351 and 363 K — the GB300-class part
+reaches its 90 °C limit at a 300 K coolant.
 
 Junction limit: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
 throttle (MISSION.md).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from thermosat.errors import InputError
-from thermosat.physics.package import (Block, Interface, PackageSpec,
-                                       h_for_cold_plate_resistance)
+from thermosat.physics.package import Block, Interface, PackageSpec, h_for_cold_plate_resistance
 
-__all__ = ["SILICON", "COPPER", "INDIUM_TIM1", "GREASE_TIM2", "GREASE_TIM1_BARE", "PRESETS", "preset",
-           "dojo_d1", "b200", "gb300", "gaussian_hotspots"]
+__all__ = [
+    "COPPER",
+    "GREASE_TIM1_BARE",
+    "GREASE_TIM2",
+    "INDIUM_TIM1",
+    "PRESETS",
+    "SILICON",
+    "b200",
+    "dojo_d1",
+    "gaussian_hotspots",
+    "gb300",
+    "preset",
+]
 
 #: silicon at ~80 °C: k (W/m/K), ρ (kg/m³), c (J/kg/K)
 SILICON = {"conductivity_w_mk": 130.0, "density_kg_m3": 2330.0, "specific_heat_j_kgk": 712.0}
@@ -85,17 +99,17 @@ def _spec(die_xy, lid_xy, cp_xy, power_w, r_cp_k_w) -> PackageSpec:
     return base.replace(h_w_m2k=h_for_cold_plate_resistance(base, r_cp_k_w))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dojo() -> PackageSpec:
     return _spec((25.4e-3, 25.4e-3), (45e-3, 45e-3), (70e-3, 70e-3), 400.0, 0.04)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _b200() -> PackageSpec:
     return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), 1000.0, 0.035)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gb300() -> PackageSpec:
     return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), 1400.0, 0.03)
 

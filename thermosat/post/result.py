@@ -13,12 +13,22 @@ from thermosat.results import ZERO_CELSIUS, Convergence, EnergyBalance
 __all__ = ["SteadyResult", "TransientResult"]
 
 
-def _part_conductivity(model, part) -> np.ndarray:
-    """Conductivity per cell (W/m/K; tables evaluated at their first entry) for flux output."""
+def _part_conductivity(model, part, T_part: np.ndarray | None = None) -> np.ndarray:
+    """Conductivity per cell (W/m/K) for flux output; tables ``[(T_K, k), ...]`` are evaluated
+    at the cell-centre temperature of ``T_part`` (K), as the solver does."""
+    from thermosat.fem.elements import element
+    from thermosat.terms.conduction import as_table
+
     k = np.zeros(part.mesh.n_cells)
     for mat in model._materials[part.name]:
-        val = mat.conductivity
-        k[mat.cells] = float(val) if np.isscalar(val) else float(np.asarray(val)[0, 1])
+        tab_t, tab_k, const = as_table(mat.conductivity, "conductivity")
+        if const or T_part is None:
+            k[mat.cells] = tab_k[0]
+            continue
+        ref = element(part.mesh.cell_type)
+        n_centre = ref.N(np.array([vtk._CENTER[ref.shape]]))[0]
+        t_centre = np.asarray(T_part, float)[part.mesh.cells[mat.cells]] @ n_centre
+        k[mat.cells] = np.interp(t_centre, tab_t, tab_k)
     return k
 
 
@@ -33,8 +43,8 @@ class _Fields:
         paths = []
         single = len(self.model.parts) == 1
         for name, part in self.model.parts.items():
-            pd, cd = vtk.mesh_fields(part.mesh, self.part_temperature(T, name),
-                                     _part_conductivity(self.model, part))
+            Tp = self.part_temperature(T, name)
+            pd, cd = vtk.mesh_fields(part.mesh, Tp, _part_conductivity(self.model, part, Tp))
             fname = f"{stem}.vtu" if single else f"{stem}_{name}.vtu"
             paths.append(vtk.write_vtu(out_dir / fname, part.mesh, pd, cd))
         return paths
@@ -42,8 +52,8 @@ class _Fields:
     def grid(self, T, part: str | None = None):
         """PyVista grid of one part with its fields."""
         p = self.model.part(part)
-        pd, cd = vtk.mesh_fields(p.mesh, self.part_temperature(T, p.name),
-                                 _part_conductivity(self.model, p))
+        Tp = self.part_temperature(T, p.name)
+        pd, cd = vtk.mesh_fields(p.mesh, Tp, _part_conductivity(self.model, p, Tp))
         return vtk.to_pyvista(p.mesh, pd, cd)
 
     def _probe(self, T, points, part):

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["BVH", "LEAF_SIZE", "build_bvh", "triangulate_facets", "segment_blocked",
-           "segments_blocked"]
+__all__ = ["BVH", "LEAF_SIZE", "STACK_SIZE", "build_bvh", "triangulate_facets",
+           "segment_blocked", "segment_blocked_buf", "segments_blocked"]
 
 #: maximum number of triangles in a leaf
 LEAF_SIZE = 4
-_STACK = 64
+#: traversal stack length (the median-split tree depth is log2(n_tri / LEAF_SIZE) + 1)
+STACK_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -234,13 +235,21 @@ def segment_blocked(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet
     fraction of ``d``. Edges count as hits (inclusive barycentric test), so a segment through
     a seam between two triangles is blocked.
     """
+    stack = np.empty(STACK_SIZE, dtype=np.int64)
+    return segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                               ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack)
+
+
+@njit(cache=True)
+def segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                        ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack):
+    """:func:`segment_blocked` with a caller-provided int64 traversal stack (no allocation)."""
     if left.shape[0] == 0:
         return False
     ix = _safe_inv(dx)
     iy = _safe_inv(dy)
     iz = _safe_inv(dz)
     dn = np.sqrt(dx * dx + dy * dy + dz * dz)
-    stack = np.empty(_STACK, dtype=np.int64)
     sp = 0
     stack[0] = 0
     sp = 1

@@ -1,9 +1,18 @@
 """Linear solves chosen by size and symmetry, reusing what can be reused.
 
-Small systems: sparse direct (SuperLU). Large symmetric: conjugate gradients preconditioned by
-algebraic multigrid (pyamg; Ruge–Stüben in 2D, smoothed aggregation in 3D). Large
-non-symmetric: GMRES with the same AMG preconditioner. The AMG hierarchy is kept and reused
-while it keeps converging fast, since Newton steps only change the boundary (radiation) part.
+Every Newton step and time step of one model solves a matrix with the same sparsity pattern
+that differs from the previous one only in its radiation (boundary) part, so the expensive
+part of a solve is built once and reused while it keeps working:
+
+- small systems (``auto`` up to ``direct_max`` unknowns): a sparse LU factorisation (SuperLU,
+  minimum-degree ordering on ``A + Aᵀ`` for symmetric matrices). The first solve is exact;
+  later matrices are solved by conjugate gradients (GMRES if non-symmetric) preconditioned
+  with that factorisation, typically in 2–4 iterations; it is refactorised when that takes
+  more than ``refactor_iters`` iterations.
+- large systems: conjugate gradients (GMRES if non-symmetric) preconditioned by one V-cycle
+  of algebraic multigrid (pyamg; Ruge–Stüben in 2D, smoothed aggregation in 3D). The AMG
+  hierarchy is kept and rebuilt only when the iteration count grows.
+- ``direct``: a fresh exact factorisation for every solve.
 """
 from __future__ import annotations
 
@@ -15,6 +24,9 @@ from thermosat.errors import SolverError
 
 __all__ = ["LinearSolver"]
 
+_SINGULAR = ("linear solve: the matrix is singular (is every part of the model connected to a "
+             "fixed temperature or a radiating surface?)")
+
 
 class LinearSolver:
     """Solve ``A x = b`` for a sequence of matrices with one sparsity pattern.
@@ -22,71 +34,171 @@ class LinearSolver:
     Parameters
     ----------
     method : ``auto`` | ``direct`` | ``amg``
-    direct_max : largest system solved directly when ``auto`` (unknowns)
+    direct_max : largest system solved with a (reused) factorisation when ``auto`` (unknowns)
     amg : ``rs`` (Ruge–Stüben) or ``sa`` (smoothed aggregation)
+    refactor_iters : preconditioned iterations with a stale factorisation beyond which it is
+        recomputed
+
+    Attributes
+    ----------
+    iterations : Krylov iterations of every solve (1 for an exact direct solve)
+    factorizations : number of LU factorisations computed
+    amg_setups : number of AMG hierarchies built
     """
 
-    def __init__(self, method: str = "auto", direct_max: int = 40_000, amg: str = "rs"):
+    def __init__(self, method: str = "auto", direct_max: int = 40_000, amg: str = "rs",
+                 refactor_iters: int = 8):
         if method not in ("auto", "direct", "amg"):
             raise SolverError(f"linear solver: method {method!r} is not one of auto, direct, amg")
         self.method = method
         self.direct_max = direct_max
         self.amg = amg
+        self.refactor_iters = refactor_iters
         self._ml = None
         self._ml_iters = None
+        self._ml_key = None
+        self._lu = None
+        self._lu_key = None
         self.iterations: list[int] = []
+        self.factorizations = 0
+        self.amg_setups = 0
 
     def uses_direct(self, n: int) -> bool:
         return self.method == "direct" or (self.method == "auto" and n <= self.direct_max)
 
     def solve(self, A: sp.csr_matrix, b: np.ndarray, symmetric: bool, rtol: float = 1e-10,
               x0: np.ndarray | None = None) -> np.ndarray:
-        """Solve to relative residual ``rtol`` (iterative) or exactly (direct)."""
+        """Solve to relative residual ``rtol`` (iterative, reused factorisations) or exactly."""
         n = A.shape[0]
-        if self.uses_direct(n):
+        if self.method == "direct":
             x = spla.spsolve(A.tocsc() if not symmetric else A, b,
                              permc_spec="MMD_AT_PLUS_A" if symmetric else "COLAMD")
             self.iterations.append(1)
+            self.factorizations += 1
             if not np.all(np.isfinite(x)):
-                raise SolverError("linear solve: the matrix is singular (is every part of the "
-                                  "model connected to a fixed temperature or a radiating surface?)")
+                raise SolverError(_SINGULAR)
             return x
+        if self.uses_direct(n):
+            return self._solve_lu(A, b, symmetric, rtol)
         return self._solve_amg(A, b, symmetric, rtol, x0)
 
+    # --- reused factorisation ---------------------------------------------------------------
+    @staticmethod
+    def _key(A, symmetric):
+        return (A.shape[0], A.nnz, symmetric)
+
+    def _factor(self, A, symmetric):
+        Ac = A.tocsc()
+        try:
+            if symmetric:
+                lu = spla.splu(Ac, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                               options={"SymmetricMode": True})
+            else:
+                lu = spla.splu(Ac, permc_spec="COLAMD")
+        except RuntimeError as err:  # "Factor is exactly singular"
+            raise SolverError(f"{_SINGULAR} [{err}]") from None
+        self._lu = lu
+        self._lu_key = self._key(A, symmetric)
+        self.factorizations += 1
+        return lu
+
+    def _solve_lu(self, A, b, symmetric, rtol):
+        bnorm = np.linalg.norm(b)
+        if bnorm == 0.0:
+            self.iterations.append(0)
+            return np.zeros_like(b)
+        if self._lu is not None and self._lu_key == self._key(A, symmetric):
+            x, its, ok, _ = self._krylov(A, b, symmetric, rtol, None, self._lu.solve,
+                                         self.refactor_iters, bnorm)
+            if ok:
+                self.iterations.append(its)
+                return x
+        lu = self._factor(A, symmetric)
+        x = lu.solve(b)
+        if not np.all(np.isfinite(x)):
+            self._lu = None
+            raise SolverError(_SINGULAR)
+        self.iterations.append(1)
+        return x
+
+    # --- Krylov ---------------------------------------------------------------------------
+    @staticmethod
+    def _krylov(A, b, symmetric, rtol, x0, apply_m, maxiter, bnorm):
+        """Preconditioned CG (GMRES if non-symmetric); returns (x, iterations, converged)."""
+        n = A.shape[0]
+        M = spla.LinearOperator((n, n), matvec=apply_m, dtype=float)
+        count = [0]
+
+        def cb(_):
+            count[0] += 1
+
+        if symmetric:
+            x, info = spla.cg(A, b, x0=x0, rtol=rtol, atol=0.0, M=M, maxiter=maxiter,
+                              callback=cb)
+        else:
+            x, info = spla.gmres(A, b, x0=x0, rtol=rtol, atol=0.0, M=M,
+                                 restart=min(50, maxiter), maxiter=max(1, maxiter // 50 + 1),
+                                 callback=cb, callback_type="pr_norm")
+        if not np.all(np.isfinite(x)):
+            return x, count[0], False, np.inf
+        res = float(np.linalg.norm(b - A @ x) / bnorm)
+        return x, count[0], bool(info == 0 or res <= 10 * rtol), res
+
+    # --- algebraic multigrid ----------------------------------------------------------------
     def _hierarchy(self, A, symmetric):
         import pyamg
 
+        self.amg_setups += 1
         if self.amg == "sa" or not symmetric:
             return pyamg.smoothed_aggregation_solver(
                 A, symmetry="symmetric" if symmetric else "nonsymmetric", max_coarse=500)
         return pyamg.ruge_stuben_solver(A, max_coarse=500)
 
+    @staticmethod
+    def _vcycle(ml, b):
+        """One V-cycle from a zero guess (pyamg's ``solve(maxiter=1)`` without its two extra
+        residual evaluations)."""
+        levels = ml.levels
+        last = len(levels) - 1
+
+        def cycle(lvl, rhs):
+            if lvl == last:
+                return ml.coarse_solver(levels[lvl].A, rhs).reshape(rhs.shape)
+            level = levels[lvl]
+            A = level.A
+            x = np.zeros_like(rhs)
+            level.presmoother(A, x, rhs)
+            coarse = cycle(lvl + 1, level.R @ (rhs - A @ x))
+            x += level.P @ coarse
+            level.postsmoother(A, x, rhs)
+            return x
+
+        return cycle(0, b)
+
     def _solve_amg(self, A, b, symmetric, rtol, x0):
         bnorm = np.linalg.norm(b)
         if bnorm == 0.0:
+            self.iterations.append(0)
             return np.zeros_like(b)
-        for attempt in range(2):
+        key = self._key(A, symmetric)
+        if self._ml_key != key:
+            self._ml = None
+        its = 0
+        res = np.inf
+        for _attempt in range(2):
             if self._ml is None:
                 self._ml = self._hierarchy(A, symmetric)
+                self._ml_key = key
                 self._ml_iters = None
-            M = self._ml.aspreconditioner(cycle="V")
-            count = [0]
-
-            def cb(_):
-                count[0] += 1
-
-            if symmetric:
-                x, info = spla.cg(A, b, x0=x0, rtol=rtol, atol=0.0, M=M, maxiter=300,
-                                  callback=cb)
-            else:
-                x, info = spla.gmres(A, b, x0=x0, rtol=rtol, atol=0.0, M=M, restart=50,
-                                     maxiter=20, callback=cb, callback_type="pr_norm")
-            its = count[0]
-            res = np.linalg.norm(b - A @ x) / bnorm
-            if info == 0 or res <= 10 * rtol:
+            ml = self._ml
+            x, its, ok, res = self._krylov(A, b, symmetric, rtol, x0,
+                                           lambda r: self._vcycle(ml, r), 300, bnorm)
+            if ok:
+                # residual reduction per iteration; rebuild when it is twice as slow per digit
+                rate = min(max(res, 1e-300) ** (1.0 / max(its, 1)), 0.999)
                 if self._ml_iters is None:
-                    self._ml_iters = its
-                elif its > 2 * self._ml_iters + 5:
+                    self._ml_iters = rate
+                elif rate > np.sqrt(self._ml_iters) and its > 3:
                     self._ml = None  # stale hierarchy: rebuild next time
                 self.iterations.append(its)
                 return x

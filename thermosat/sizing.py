@@ -1,0 +1,214 @@
+"""Radiator sizing on the full coupled satellite model.
+
+For a tier and a compute demand: the cell area that makes the demand at the cells' operating
+temperature, then the smallest radiator area for which every constraint holds — junction at
+or below its limit, coolant above freezing plus margin and below boiling minus margin, cells
+below their maximum. A lumped radiator balance seeds the root finding; every evaluation is a
+full coupled steady solve. When no area works, the result says which limit fails and by how
+much (it never returns an area that does not work).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from thermosat.errors import PhysicsLimitError
+from thermosat.physics.constants import SIGMA
+from thermosat.physics.earth_view import edge_on_view_factor
+from thermosat.physics.package import hand_resistance
+from thermosat.physics.satellite import Satellite, SatelliteDesign, SatelliteResult
+
+__all__ = ["SizingResult", "size_design", "constraint_margins", "mass_budget",
+           "lumped_radiator_area"]
+
+
+def constraint_margins(design: SatelliteDesign, res: SatelliteResult) -> dict[str, float]:
+    """Margin of every constraint (K, positive = satisfied)."""
+    t, lim = res.temperatures, res.limits
+    m = design.loop.freeze_margin_k
+    return {
+        "junction": lim["junction_limit_k"] - t["junction_max_k"],
+        "coolant_freeze": t["coolant_min_k"] - (lim["coolant_freeze_k"] + m),
+        "coolant_boil": (lim["coolant_boil_k"] - m) - t["coolant_max_k"],
+        "cells": lim["cell_limit_k"] - t["cell_max_k"],
+    }
+
+
+def lumped_radiator_area(design: SatelliteDesign, heat_w: float) -> float:
+    """Lumped estimate (m²) of the two-sided edge-on radiator that rejects ``heat_w`` (W).
+
+    Radiator at the junction limit less the package's 1D resistance drop and 10 K of loop
+    and fin losses; absorbed Earth IR and albedo on both faces from the edge-on view factor.
+    """
+    pk = design.package
+    per_chip = heat_w / design.n_packages
+    r_jf = hand_resistance(pk)["R_jf"]
+    t_rad = pk.t_junction_max_k - per_chip * r_jf - 10.0
+    eps, alpha = design.wing_coating.epsilon, design.wing_coating.alpha
+    f = float(edge_on_view_factor(design.orbit.altitude_m))
+    q_abs = 2 * f * (eps * design.earth_ir_w_m2 + alpha * design.albedo
+                     * design.solar_constant_w_m2)
+    net = 2 * eps * SIGMA * max(t_rad, 150.0) ** 4 - q_abs
+    return heat_w / max(net, 1.0)
+
+
+def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
+    """Thermal/power subsystem mass (kg) from areal densities and the built geometry."""
+    panel_area = design.cell_area_m2 + design.panel_radiator_area_m2
+    panel = panel_area * sum(layer.areal_mass_kg_m2 for layer in design.layers)
+    wings = design.wing_area_m2 * sum(layer.areal_mass_kg_m2 for layer in design.wing_layers)
+    loop = sat.loop
+    fl = loop.fluid
+    d_in = design.loop.pipe_inner_diameter_m
+    length = float(loop.edge_length.sum())
+    wall = 0.5e-3  # aluminium tube wall (m), assumption
+    tube = length * np.pi * (d_in + wall) * wall * 2700.0
+    coolant = length * np.pi * d_in**2 / 4 * float(fl.density(loop.fluid.T_min + 0.5 * (
+        fl.T_max - fl.T_min)))
+    pk = design.package
+    per = sum(b.density_kg_m3 * b.volume_m3 for b in (pk.die, pk.lid, pk.cold_plate)
+              if b is not None)
+    packages = design.n_packages * per
+    total = panel + wings + tube + coolant + packages
+    return {"panel_kg": panel, "wings_kg": wings, "tubing_kg": tube, "coolant_kg": coolant,
+            "packages_kg": packages, "total_kg": total}
+
+
+@dataclass
+class SizingResult:
+    """Outcome of a sizing: the design that meets every limit, or why none does."""
+
+    feasible: bool
+    design: SatelliteDesign
+    result: SatelliteResult | None
+    satellite: Satellite | None
+    binding_constraint: str
+    margins: dict[str, float]
+    evaluations: list[dict] = field(default_factory=list)
+    message: str = ""
+    time_s: float = 0.0
+    mass: dict = field(default_factory=dict)
+
+
+def _evaluate(design: SatelliteDesign, log: list, progress=None):
+    sat = Satellite(design)
+    res = sat.solve_steady()
+    margins = constraint_margins(design, res)
+    row = {"cell_area_m2": design.cell_area_m2, "radiator_area_m2": design.radiator_area_m2,
+           "compute_w": res.power["compute_w"], **{f"margin_{k}": v for k, v in margins.items()},
+           **res.temperatures}
+    log.append(row)
+    if progress:
+        progress(row)
+    return sat, res, margins
+
+
+def _set_area(design: SatelliteDesign, vary: str, area: float) -> SatelliteDesign:
+    key = "wing_area_m2" if vary == "wings" else "panel_radiator_area_m2"
+    return replace(design, **{key: area})
+
+
+def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings",
+                area_bounds_m2: tuple[float, float] = (1.0, 5000.0), area_rtol: float = 5e-3,
+                margin_tol_k: float = 0.05, max_evaluations: int = 14,
+                progress=None) -> SizingResult:
+    """Size cells and radiator of ``design`` for ``demand_w`` (W) of compute.
+
+    Every evaluation is a full coupled steady solve. The cell area is rescaled after each
+    one by demand / delivered compute (the compute depends on the radiator area only through
+    the pump and a little lateral conduction, so this converges alongside). The radiator
+    area (``vary`` = ``wings`` or ``panel_radiator``) is found by a safeguarded secant, then
+    Illinois regula falsi once bracketed, on log(area) for the worst margin of the
+    constraints that improve with area (junction, boiling); the constraint that worsens with
+    area (freezing) is checked at the result. Stops when the feasible side is within
+    ``margin_tol_k`` of its limit or the bracket is narrower than ``area_rtol``.
+    """
+    t0 = time.perf_counter()
+    log: list[dict] = []
+    lo_b, hi_b = area_bounds_m2
+    increasing = ("junction", "coolant_boil")   # margins that grow with area
+    g = design.solar_constant_w_m2
+    eta = float(design.cell.efficiency(design.cell.t_ref_k + 25.0))
+    state = {"cells": demand_w / ((1 - design.distribution_loss_fraction) * eta
+                                  * design.packing * g)}
+    evals: list[tuple] = []
+
+    def at(area: float):
+        dd = _set_area(replace(design, cell_area_m2=state["cells"]), vary, area)
+        s, r, mm = _evaluate(dd, log, progress)
+        state["cells"] *= demand_w / max(r.power["compute_w"], 1e-9)
+        f = min(mm[k] for k in increasing)
+        evals.append((area, f, s, r, mm, dd))
+        return f, mm
+
+    x = math.log(float(np.clip(lumped_radiator_area(design, demand_w * 1.05), lo_b, hi_b)))
+    f, m = at(math.exp(x))
+    if m["cells"] < 0:
+        a, _, s, r, mm, dd = evals[-1]
+        return _infeasible(dd, r, s, "cells", mm, log, t0,
+                           f"cells run {-mm['cells']:.1f} K above their limit whatever the "
+                           f"radiator area (the panel's own balance sets them)")
+    lo = hi = None  # (x, f) with f < 0 / f >= 0
+    prev = None
+    side = 0
+    while len(evals) < max_evaluations:
+        if f >= 0:
+            hi = (x, f) if hi is None or x < hi[0] else hi
+        else:
+            lo = (x, f) if lo is None or x > lo[0] else lo
+        if hi is not None and (hi[1] <= margin_tol_k or (
+                lo is not None and hi[0] - lo[0] <= area_rtol)):
+            break
+        if hi is None and x >= math.log(hi_b) or lo is None and x <= math.log(lo_b):
+            break
+        if lo is not None and hi is not None:  # Illinois regula falsi in the bracket
+            fl = lo[1] * (0.5 if side == 1 else 1.0)
+            fh = hi[1] * (0.5 if side == -1 else 1.0)
+            xn = hi[0] - fh * (hi[0] - lo[0]) / (fh - fl)
+            xn = min(max(xn, lo[0] + 0.05 * (hi[0] - lo[0])), hi[0] - 0.05 * (hi[0] - lo[0]))
+        elif prev is not None and prev[1] != f:  # secant towards the root
+            xn = x - f * (x - prev[0]) / (f - prev[1])
+            xn = min(max(xn, x - math.log(3.0)), x + math.log(3.0))
+        else:
+            xn = x + (math.log(1.4) if f < 0 else -math.log(1.4))
+        xn = min(max(xn, math.log(lo_b)), math.log(hi_b))
+        prev = (x, f)
+        fn, m = at(math.exp(xn))
+        side = 1 if fn >= 0 else -1
+        x, f = xn, fn
+    feasible = [e for e in evals if e[1] >= 0]
+    if not feasible:
+        a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])
+        k = min(increasing, key=lambda c: mm[c])
+        return _infeasible(dd, r, s, k, mm, log, t0,
+                           f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator "
+                           f"(search bound {hi_b:.0f} m²): more area cannot fix it")
+    a, fbest, s, r, mm, dd = min(feasible, key=lambda e: e[0])
+    if mm["coolant_freeze"] < 0:
+        return _infeasible(dd, r, s, "coolant_freeze", mm, log, t0,
+                           f"the area the junction needs ({a:.0f} m²) freezes the coolant "
+                           f"({-mm['coolant_freeze']:.1f} K below freezing + margin)")
+    binding = min(increasing, key=lambda c: mm[c])
+    out = SizingResult(True, dd, r, s, binding, mm, log,
+                       f"sized: {dd.radiator_area_m2:.1f} m² of radiator, "
+                       f"{dd.cell_area_m2:.1f} m² of cells; binding: {binding} "
+                       f"(margin {mm[binding]:.3f} K)", time.perf_counter() - t0)
+    out.mass = mass_budget(dd, s)
+    return out
+
+
+def _infeasible(design, res, sat, which, margins, log, t0, msg) -> SizingResult:
+    out = SizingResult(False, design, res, sat, which, margins, log, msg,
+                       time.perf_counter() - t0)
+    out.mass = mass_budget(design, sat)
+    return out
+
+
+def require_feasible(sizing: SizingResult) -> SizingResult:
+    """Raise :class:`PhysicsLimitError` with the reason if the sizing found no design."""
+    if not sizing.feasible:
+        raise PhysicsLimitError(sizing.message)
+    return sizing

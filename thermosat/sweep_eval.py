@@ -1,0 +1,380 @@
+"""What one sweep point computes: the evaluation modes of ``thermosat sweep``.
+
+A mode turns (base case, point values) into a flat-ish dict of JSON-serialisable outputs:
+
+``solve``
+    steady satellite (:class:`thermosat.physics.satellite.Satellite`): temperatures, power
+    budget, limits and the energy imbalance; built from the case by ``thermosat.cases``.
+``size``
+    per-tier radiator sizing, ``thermosat.sizing.size_case``.
+``selftest``
+    the sweep machinery's self-test: an analytic two-face radiator balance, no FE model,
+    ``T = ((Q/A + q_abs)/(2·ε·σ) + T_sink⁴)^(1/4)`` (K), with an optional sleep per point and an
+    optional temperature limit (a point over it fails with :class:`PhysicsLimitError`). It
+    exercises sampling, Dask execution, the store and resume in milliseconds per point.
+
+``thermosat.cases`` and ``thermosat.sizing`` are imported lazily, so the sweep machinery (and
+the self-test) work without them. Everything sent to a worker is plain data
+(:class:`CaseRef`, a dict of values, the mode name), so workers on other machines only need
+thermosat installed, not the sweep's files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import socket
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from thermosat.errors import CaseError, ThermosatError
+
+__all__ = ["CaseRef", "Mode", "MODES", "register_mode", "resolve_base", "check_values",
+           "evaluate", "evaluate_point", "SelftestCase", "SIGMA"]
+
+#: Stefan–Boltzmann constant (W/m²K⁴), CODATA 2018
+SIGMA = 5.670374419e-8
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A base case as plain data: the TOML text of a case file, or a built-in tier default.
+
+    ``path`` (absolute) is kept so a worker on the same machine can load the file itself
+    (relative references inside the case keep working); a worker that cannot see it uses
+    ``text``.
+    """
+
+    label: str
+    text: str | None = None
+    tier: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Mode:
+    """An evaluation mode.
+
+    load(ref) -> case object; apply(case, values) -> case (raises CaseError on an unknown
+    field or bad value); fingerprint(case) -> str; run(case) -> dict of outputs; tiers: the
+    names accepted as ``base_case`` for a built-in default.
+    """
+
+    name: str
+    load: Callable[[CaseRef], Any]
+    apply: Callable[[Any, Mapping[str, Any]], Any]
+    fingerprint: Callable[[Any], str]
+    run: Callable[[Any], dict]
+    tiers: Callable[[], tuple[str, ...]]
+    description: str = ""
+    #: outputs the summary plot shows first (flattened dotted names), if present
+    plot_outputs: tuple[str, ...] = ()
+
+
+MODES: dict[str, Mode] = {}
+
+
+def register_mode(mode: Mode) -> Mode:
+    """Register (or replace) an evaluation mode by name."""
+    MODES[mode.name] = mode
+    return mode
+
+
+def get_mode(name: str) -> Mode:
+    try:
+        return MODES[name]
+    except KeyError:
+        raise CaseError(f"mode: {name!r} is not a sweep mode (allowed {', '.join(MODES)})") \
+            from None
+
+
+# --- the self-test mode ----------------------------------------------------------------------
+class _Radiator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    heat_w: float = Field(1000.0, ge=0, description="heat to reject (W)")
+    area_m2: float = Field(2.0, gt=0, description="plate area, radiating from both faces (m²)")
+    absorbed_w_m2: float = Field(0.0, ge=0, description="absorbed environment flux per m² of "
+                                                        "plate (W/m²)")
+    emissivity: float = Field(0.9, gt=0, le=1)
+    sink_k: float = Field(3.0, ge=0, description="radiative sink temperature (K)")
+    max_temperature_k: float | None = Field(None, gt=0, description="limit: a hotter point "
+                                                                    "fails")
+
+
+class _Run(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sleep_s: float = Field(0.0, ge=0, le=60, description="wall time each point sleeps (s)")
+
+
+class SelftestCase(BaseModel):
+    """Case schema of the ``selftest`` mode: ``[radiator]`` and ``[run]`` tables."""
+
+    model_config = ConfigDict(extra="forbid")
+    radiator: _Radiator = Field(default_factory=_Radiator)
+    run: _Run = Field(default_factory=_Run)
+
+
+def _pydantic_message(err: ValidationError) -> str:
+    e = err.errors()[0]
+    loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+    msg = e["msg"]
+    if e["type"] == "extra_forbidden":
+        msg = "unknown field"
+    return f"{loc}: {msg}"
+
+
+def _selftest_load(ref: CaseRef) -> SelftestCase:
+    if ref.text is None:
+        return SelftestCase()
+    try:
+        data = tomllib.loads(ref.text)
+    except tomllib.TOMLDecodeError as err:
+        raise CaseError(f"{ref.label}: not valid TOML: {err}") from None
+    try:
+        return SelftestCase.model_validate(data)
+    except ValidationError as err:
+        raise CaseError(f"{ref.label}: {_pydantic_message(err)} (allowed "
+                        f"{', '.join(_selftest_fields())})") from None
+
+
+def _selftest_fields() -> list[str]:
+    return [f"{sec}.{name}" for sec, m in (("radiator", _Radiator), ("run", _Run))
+            for name in m.model_fields]
+
+
+def _selftest_apply(case: SelftestCase, values: Mapping[str, Any]) -> SelftestCase:
+    data = case.model_dump()
+    for key, v in values.items():
+        sec, _, name = key.partition(".")
+        if sec not in data or name not in data[sec]:
+            raise CaseError(f"{key}: not a field of the selftest case (allowed "
+                            f"{', '.join(_selftest_fields())})")
+        data[sec][name] = v
+    try:
+        return SelftestCase.model_validate(data)
+    except ValidationError as err:
+        raise CaseError(_pydantic_message(err)) from None
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _selftest_fingerprint(case: SelftestCase) -> str:
+    return hashlib.sha256(_canonical(case.model_dump()).encode()).hexdigest()[:16]
+
+
+def _selftest_run(case: SelftestCase) -> dict:
+    from thermosat.errors import PhysicsLimitError
+
+    r = case.radiator
+    if case.run.sleep_s:
+        time.sleep(case.run.sleep_s)
+    q = r.heat_w / r.area_m2 + r.absorbed_w_m2  # W/m² of plate to shed from two faces
+    T = (q / (2.0 * r.emissivity * SIGMA) + r.sink_k ** 4) ** 0.25
+    out = {"temperature_k": T, "temperature_c": T - 273.15, "load_w_m2": q,
+           "rejected_w": 2.0 * r.emissivity * SIGMA * (T ** 4 - r.sink_k ** 4) * r.area_m2}
+    if r.max_temperature_k is not None:
+        margin = r.max_temperature_k - T
+        out["margin_k"] = margin
+        if margin < 0:
+            raise PhysicsLimitError(f"radiator temperature {T:.2f} K exceeds its limit "
+                                    f"{r.max_temperature_k:.2f} K by {-margin:.2f} K")
+    return out
+
+
+register_mode(Mode("selftest", _selftest_load, _selftest_apply, _selftest_fingerprint,
+                   _selftest_run, lambda: ("default",),
+                   "analytic two-face radiator balance (self-test of the sweep machinery)",
+                   ("temperature_k", "margin_k")))
+
+
+# --- the real modes (thermosat.cases / thermosat.sizing, imported lazily) --------------------
+def _cases():
+    try:
+        import thermosat.cases as cases
+    except ModuleNotFoundError as err:
+        if err.name != "thermosat.cases":
+            raise
+        raise CaseError("mode: needs thermosat.cases (case files), which is not available in "
+                        "this installation (allowed mode: selftest)") from None
+    return cases
+
+
+def _case_tiers() -> tuple[str, ...]:
+    cases = _cases()
+    for name in ("TIERS", "TIER_NAMES"):
+        tiers = getattr(cases, name, None)
+        if tiers:
+            return tuple(tiers)
+    return ("vleo", "leo", "meo")
+
+
+def _case_load(ref: CaseRef):
+    cases = _cases()
+    if ref.tier is not None:
+        for fn in ("default_case", "tier_case", "builtin_case"):
+            if hasattr(cases, fn):
+                return getattr(cases, fn)(ref.tier)
+        raise CaseError(f"base_case: built-in tier {ref.tier!r} is not available")
+    if ref.path and Path(ref.path).is_file() and ref.text is not None \
+            and Path(ref.path).read_text() == ref.text:
+        return cases.load_case(ref.path)
+    if hasattr(cases, "loads_case"):
+        return cases.loads_case(ref.text, name=ref.label)
+    # a worker that cannot see the file: load its text from a temporary copy
+    with tempfile.TemporaryDirectory(prefix="thermosat-case-") as tmp:
+        p = Path(tmp) / (Path(ref.label).name or "case.toml")
+        p.write_text(ref.text or "")
+        return cases.load_case(p)
+
+
+def _case_apply(case, values: Mapping[str, Any]):
+    return case.with_values(dict(values)) if values else case
+
+
+def _case_fingerprint(case) -> str:
+    return str(case.fingerprint())
+
+
+def _num(v):
+    """JSON-safe scalar: numpy scalars to Python, NaN/inf kept as floats (json writes them)."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            pass
+    return v
+
+
+def jsonable(obj: Any) -> Any:
+    """Convert nested results (dicts, lists, numpy scalars/arrays, dataclasses) to JSON data."""
+    import dataclasses
+
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+    if hasattr(obj, "tolist") and not isinstance(obj, (str, bytes)):
+        return jsonable(obj.tolist())
+    obj = _num(obj)
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    return str(obj)
+
+
+def _solve_run(case) -> dict:
+    from thermosat.physics.satellite import Satellite
+
+    res = Satellite(case.to_design()).solve_steady()
+    return jsonable({"temperatures": res.temperatures, "power": res.power, "limits": res.limits,
+                     "energy_imbalance_rel": float(res.energy.imbalance_rel),
+                     "time_s": res.time_s})
+
+
+def _size_run(case) -> dict:
+    try:
+        from thermosat.sizing import size_case
+    except ModuleNotFoundError as err:
+        if err.name != "thermosat.sizing":
+            raise
+        raise CaseError("mode: 'size' needs thermosat.sizing, which is not available in this "
+                        "installation (allowed modes: solve, selftest)") from None
+    return jsonable(size_case(case))
+
+
+register_mode(Mode("solve", _case_load, _case_apply, _case_fingerprint, _solve_run, _case_tiers,
+                   "steady satellite: temperatures, power budget, limits",
+                   ("temperatures.junction_max_k", "temperatures.cell_max_k",
+                    "temperatures.coolant_max_k", "power.compute_w")))
+register_mode(Mode("size", _case_load, _case_apply, _case_fingerprint, _size_run, _case_tiers,
+                   "radiator sizing per tier (thermosat.sizing.size_case)"))
+
+
+# --- driver-side helpers ---------------------------------------------------------------------
+def resolve_base(base_case: str, sweep_dir: str | os.PathLike, mode: str,
+                 label: str = "base_case") -> CaseRef:
+    """The :class:`CaseRef` for ``base_case``: a tier name, or a case file relative to the
+    sweep file's folder."""
+    m = get_mode(mode)
+    p = Path(base_case)
+    if not p.is_absolute():
+        p = Path(sweep_dir) / p
+    if p.is_file():
+        return CaseRef(label=str(base_case), text=p.read_text(), path=str(p.resolve()))
+    tiers = m.tiers()
+    if base_case.lower() in tiers:
+        return CaseRef(label=base_case.lower(), tier=base_case.lower())
+    raise CaseError(f"{label}: {base_case!r} is neither a case file (looked for {p}) nor a "
+                    f"built-in tier (allowed {', '.join(tiers)} or a path)")
+
+
+def load_base(ref: CaseRef, mode: str):
+    return get_mode(mode).load(ref)
+
+
+def check_values(case, mode: str, values: Mapping[str, Any]) -> None:
+    """Apply ``values`` to ``case`` to validate their field paths (raises :class:`CaseError`)."""
+    get_mode(mode).apply(case, values)
+
+
+def fingerprint(case, mode: str) -> str:
+    return get_mode(mode).fingerprint(case)
+
+
+# --- worker side -----------------------------------------------------------------------------
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+_CACHE: dict[tuple[str, str], Any] = {}
+
+
+def evaluate_point(ref: CaseRef, values: Mapping[str, Any], mode: str) -> dict:
+    """Evaluate one sweep point (runs on a worker); never raises for a failing design.
+
+    Returns ``{"status": "done", "outputs": {...}}`` or ``{"status": "failed", "error": one
+    line, "error_type": name}``, with ``wall_s`` and ``worker`` (host:pid).
+    """
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        m = get_mode(mode)
+        key = (mode, _canonical([ref.label, ref.text, ref.tier]))
+        base = _CACHE.get(key)
+        if base is None:
+            base = _CACHE[key] = m.load(ref)
+        case = m.apply(base, values)
+        out.update(status="done", outputs=jsonable(m.run(case)))
+    except Exception as err:  # one failing design (or a bug) must not stop the sweep
+        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__,
+                   expected=isinstance(err, ThermosatError))
+    out["wall_s"] = time.perf_counter() - t0
+    return out
+
+
+def evaluate(case_toml_text: str, mode: str, values: Mapping[str, Any] | None = None) -> dict:
+    """Evaluate a case given as TOML text in ``mode``; returns the outputs (raises on failure).
+
+    The small interface the sweep is built on: ``evaluate(text, "solve")`` runs the steady
+    satellite, ``"size"`` the sizing, ``"selftest"`` the analytic radiator.
+    """
+    m = get_mode(mode)
+    case = m.load(CaseRef(label="<text>", text=case_toml_text))
+    if values:
+        case = m.apply(case, values)
+    return jsonable(m.run(case))
+
+
+def finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
