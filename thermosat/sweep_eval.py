@@ -27,10 +27,14 @@ import os
 import socket
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -193,7 +197,7 @@ def _selftest_run(case: SelftestCase) -> dict:
 register_mode(Mode("selftest", _selftest_load, _selftest_apply, _selftest_fingerprint,
                    _selftest_run, lambda: ("default",),
                    "analytic two-face radiator balance (self-test of the sweep machinery)",
-                   ("temperature_k", "margin_k")))
+                   ("temperature_k", "margin_k", "load_w_m2")))
 
 
 # --- the real modes (thermosat.cases / thermosat.sizing, imported lazily) --------------------
@@ -332,6 +336,20 @@ def fingerprint(case, mode: str) -> str:
 
 
 # --- worker side -----------------------------------------------------------------------------
+def dask_setup(worker=None) -> None:
+    """Dask preload hook of local sweep workers (``preload=["thermosat.sweep_eval"]``).
+
+    Ctrl-C in a terminal reaches the whole process group; the workers ignore it, so the driver
+    alone stops the sweep (cancels, writes what finished, closes the cluster) and the workers
+    exit when it closes them (or when it dies: they watch their parent).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _one_line(err: BaseException) -> str:
     text = " ".join(str(err).split())
     return f"{type(err).__name__}: {text}" if text else type(err).__name__

@@ -99,9 +99,9 @@ class SatelliteDesign:
         if self.n_packages < 1:
             raise InputError(f"satellite n_packages: {self.n_packages} must be ≥ 1")
         if self.package is None:
-            from thermosat.physics.package_presets import package_preset
+            from thermosat.physics.package_presets import preset
 
-            self.package = package_preset("dojo")
+            self.package = preset("gb300")
 
     @property
     def radiator_area_m2(self) -> float:
@@ -215,6 +215,13 @@ class Satellite:
         off = self.model.parts[self.loop.part].offset
         self.loss_heat = NodalHeat(self.loop.nodes["packages"] + off, 0.0, "power:distribution_losses")
         self.model.add_term(self.loss_heat)
+        # electricity the chips cannot take (above their rating) is dumped back on the cells
+        self._shunt_w = 0.0
+        self.rated_compute_w = np.inf
+        if "cells" in self.panel.spec.regions:
+            cell_part = self.panel.layer_part(self.panel.spec.cell_layer)
+            self.model.heat_flux(f"{cell_part}/face_cells",
+                                 lambda t: self._shunt_w / d.cell_area_m2, name="power:shunt")
         self._fluid_limits = (fl.T_freeze, fl.T_boil)
 
     # --- power coupling -----------------------------------------------------------------------
@@ -223,8 +230,11 @@ class Satellite:
         return self.model.n_nodes
 
     def _set_compute_power(self, p_compute: float, p_pv: float, p_pump: float) -> None:
+        """Chips burn ``p_compute`` up to their rating; the rest returns to the cells (W)."""
         d = self.design
-        per = max(p_compute, 0.0) / d.n_packages
+        p_compute = max(p_compute, 0.0)
+        self._shunt_w = max(p_compute - self.rated_compute_w, 0.0)
+        per = min(p_compute, self.rated_compute_w) / d.n_packages
         for pk in self.packages:
             pk.set_power(self.model, per)
         self.loss_heat.watts = d.distribution_loss_fraction * p_pv / d.n_packages
@@ -341,8 +351,9 @@ class Satellite:
 
         Throttling policy (no battery, as in the article): each step the chips burn the
         electricity the panel made at the end of the previous step, less losses and pump
-        power; in eclipse that is zero. Heat capacities: panel and wing layers, coolant
-        inventory, packages.
+        power, up to their rating (the steady compute power); in eclipse that is zero.
+        Electricity above the rating is not drawn: it stays in the cells as heat (shunt).
+        Heat capacities: panel and wing layers, coolant inventory, packages.
         """
         t0 = time.perf_counter()
         d, m = self.design, self.model
@@ -353,6 +364,7 @@ class Satellite:
             prov.theta, prov._cache = None, {}
             prov.t_offset = t_off
         state = {"p_pv": steady.power["pv_w"], "p_pump": steady.power["pump_w"]}
+        self.rated_compute_w = steady.power["compute_w"]
         series = {k: [] for k in ("t_s", "junction_max_k", "cell_max_k", "coolant_min_k",
                                   "coolant_max_k", "pv_w", "compute_w")}
 
@@ -368,7 +380,7 @@ class Satellite:
             p_pv, p_pump, p_avail = self._budget(T, t)
             state.update(p_pv=p_pv, p_pump=p_pump)
             self._set_compute_power(max(p_avail, 0.0), p_pv, p_pump)
-            record(t, T, max(p_avail, 0.0))
+            record(t, T, min(max(p_avail, 0.0), self.rated_compute_w))
 
         record(0.0, steady.T, steady.power["compute_w"])
         dt = n_orbits * period / steps
@@ -380,6 +392,7 @@ class Satellite:
             for prov in (self.panel_fluxes, self.wing_fluxes):
                 prov.theta, prov._cache = self._theta, {}
                 prov.t_offset = 0.0
+            self.rated_compute_w = np.inf
             self._set_compute_power(steady.power["compute_w"], steady.power["pv_w"],
                                     steady.power["pump_w"])
         arr = {k: np.asarray(v) for k, v in series.items()}

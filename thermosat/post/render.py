@@ -30,7 +30,7 @@ CAMERAS = ("iso", "xy", "yx", "xz", "zx", "yz", "zy")
 #: file types :func:`render_file` reads
 READABLE = (".vtu", ".vtm", ".pvd", ".vtk", ".vtp")
 #: above this many cells, cell edges are not drawn
-EDGE_CELL_LIMIT = 5000
+EDGE_CELL_LIMIT = 2000
 _UNITS = {"temperature_C": ("temperature", "°C"), "temperature_K": ("temperature", "K"),
           "heat_flux_W_m2": ("|heat flux|", "W/m²"),
           "temperature_gradient_K_m": ("|temperature gradient|", "K/m"),
@@ -104,6 +104,14 @@ def _blocks(data, source: str) -> list[tuple[str, object]]:
     return out
 
 
+def _surface(mesh):
+    """Outer geometry as PolyData (lines stay lines), across PyVista versions."""
+    try:
+        return mesh.extract_surface(algorithm="dataset_surface")
+    except TypeError:  # older PyVista without the ``algorithm`` keyword
+        return mesh.extract_surface()
+
+
 def _prepared(ds, values: np.ndarray, where: str, tube_radius: float | None):
     """A copy of ``ds`` carrying the values to colour (``_render_values``), lines as tubes."""
     mesh = ds.copy(deep=False)
@@ -112,7 +120,7 @@ def _prepared(ds, values: np.ndarray, where: str, tube_radius: float | None):
     if _is_lines(ds):
         if hasattr(mesh, "linear_copy"):
             mesh = mesh.linear_copy()
-        surf = mesh.extract_geometry() if not hasattr(mesh, "tube") else mesh
+        surf = mesh if hasattr(mesh, "tube") else _surface(mesh)
         if hasattr(surf, "tube") and getattr(surf, "n_lines", 0) > 0 and tube_radius:
             try:
                 return surf.tube(radius=tube_radius, n_sides=16), True
@@ -146,8 +154,9 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     finite = np.concatenate([v[np.isfinite(v)] for v, _ in values] or [np.zeros(0)])
     if finite.size == 0:
         raise InputError(f"{source}: field {scalars!r} has no finite values to render")
-    lo, hi = (float(finite.min()), float(finite.max())) if clim is None else map(float, clim)
-    if hi <= lo:
+    data_lo, data_hi = float(finite.min()), float(finite.max())
+    lo, hi = (data_lo, data_hi) if clim is None else (float(clim[0]), float(clim[1]))
+    if hi <= lo:  # a uniform field: centre it in a 1-unit colour range
         lo, hi = lo - 0.5, hi + 0.5
     bounds = np.array([ds.bounds for _, ds in blocks], float).reshape(len(blocks), 6)
     extent = np.array([bounds[:, 1].max() - bounds[:, 0].min(),
@@ -159,6 +168,7 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     edges = n_cells <= EDGE_CELL_LIMIT if show_edges is None else bool(show_edges)
     label = field_label(scalars)
     png_path = Path(png_path)
+    font = int(np.clip(window_size[0] // 50, 8, 20))
 
     plotter = pv.Plotter(off_screen=True, window_size=list(window_size))
     try:
@@ -167,23 +177,30 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
             mesh, is_line = _prepared(ds, vals, where, 0.006 * diag)
             plotter.add_mesh(
                 mesh, scalars="_render_values", preference=where, cmap=cmap, clim=[lo, hi],
-                show_edges=edges and not is_line, edge_color="#404040", line_width=4,
-                lighting=not (flat or is_line), smooth_shading=False, nan_color="grey",
+                show_edges=edges and not is_line, edge_color="#505050",
+                line_width=4 if is_line else 1, lighting=not (flat or is_line),
+                ambient=0.35, diffuse=0.65, nan_color="grey",
                 show_scalar_bar=i == 0,
                 scalar_bar_args={"title": label, "color": "black", "fmt": "%.4g",
-                                 "vertical": True, "position_x": 0.86, "position_y": 0.15,
-                                 "height": 0.7, "width": 0.07, "n_labels": 5})
+                                 "vertical": True, "position_x": 0.84, "position_y": 0.15,
+                                 "height": 0.7, "width": 0.06, "n_labels": 5,
+                                 "title_font_size": font + 2, "label_font_size": font})
         unit = _UNITS.get(scalars, ("", ""))[1]
-        plotter.add_text(f"{label}: min {lo:.4g}, max {hi:.4g} {unit}".rstrip(),
-                         position="lower_left", font_size=10, color="black")
+        span = (f"uniform {data_lo:.6g}" if data_hi == data_lo
+                else f"min {data_lo:.4g}, max {data_hi:.4g}")
+        plotter.add_text(f"{label}: {span} {unit}".rstrip(), position="lower_left",
+                         font_size=max(6, font // 2 + 2), color="black")
         if title:
-            plotter.add_text(title, position="upper_left", font_size=12, color="black")
+            plotter.add_text(title, position="upper_left", font_size=max(7, font // 2 + 4),
+                             color="black")
         if camera == "iso":
             plotter.view_isometric()
         else:
             plotter.camera_position = camera
         plotter.reset_camera()
-        plotter.camera.zoom(1.1)
+        # keep the object clear of the colour bar on the right
+        plotter.camera.SetWindowCenter(0.12, 0.0)
+        plotter.camera.zoom(1.05)
         png_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(png_path) as tmp:
             plotter.screenshot(tmp)

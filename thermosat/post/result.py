@@ -140,9 +140,12 @@ class TransientResult(_Fields):
         """Write one VTU per saved frame and part plus a ``.pvd`` series per part."""
         out_dir = Path(out_dir)
         entries: dict[str, list] = {}
+        names = list(self.model.parts) if len(self.model.parts) > 1 else [""]
         for i, (t, T) in enumerate(zip(self.times, self.frames)):
-            for p in self._write_parts(T, out_dir / f"{stem}_frames", f"{stem}_{i:05d}"):
-                key = p.stem.split("_", 2)[-1] if len(self.model.parts) > 1 else ""
+            # _write_parts returns one path per part, in model.parts order (the part name is
+            # not parsed back from the file name: stems may contain underscores)
+            for key, p in zip(names, self._write_parts(T, out_dir / f"{stem}_frames",
+                                                       f"{stem}_{i:05d}")):
                 entries.setdefault(key, []).append((float(t), f"{stem}_frames/{p.name}"))
         last = None
         for key, ent in entries.items():

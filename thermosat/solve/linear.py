@@ -91,8 +91,7 @@ class LinearSolver:
         Ac = A.tocsc()
         try:
             if symmetric:
-                lu = spla.splu(Ac, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
-                               options={"SymmetricMode": True})
+                lu = spla.splu(Ac, permc_spec="MMD_AT_PLUS_A")
             else:
                 lu = spla.splu(Ac, permc_spec="COLAMD")
         except RuntimeError as err:  # "Factor is exactly singular"

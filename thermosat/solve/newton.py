@@ -76,6 +76,12 @@ def newton(system: System, T0: np.ndarray, t: float = 0.0, *, mass=None, rtol: f
         alpha = 1.0
         if np.any(neg):
             alpha = min(1.0, 0.9 * float(np.min(T[neg] / -dT[neg])))
+        # nonlinear models: never more than ten times the hottest temperature in one step (a
+        # linearised step from far below the answer, where radiative conductance is tiny,
+        # overshoots by orders of magnitude)
+        rise = float(np.max(dT))
+        if system.nonlinear_terms and rise > 0.0:
+            alpha = min(alpha, 9.0 * float(np.max(T)) / rise)
         # expected residual after a full step: linear-solve error plus the quadratic term
         quad = rel * rel / rel_prev ** 2 * rel if rel_prev else rel
         expect_final = max(eta * rel, quad) < 0.1 * rtol

@@ -1,0 +1,143 @@
+"""The main job for one tier: size, check over an orbit, and write every output.
+
+Outputs in ``out_dir``: ``result.json`` (the contract row plus details), ``satellite.vtm``
+(steady temperature fields: panel layers, wings, coolant, packages), PNG renders of the
+fields, and plots (required area against junction limit, coolant along the loop, orbit).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from thermosat.io_atomic import atomic_write_text
+from thermosat.physics.satellite import Satellite, SatelliteDesign
+from thermosat.sizing import SizingResult, _set_area, constraint_margins, size_design
+
+__all__ = ["run_tier", "contract_row"]
+
+
+def _curve_points(sizing: SizingResult, vary: str, factors=(0.75, 1.5, 2.5), progress=None):
+    """Extra full-model evaluations around the sized area for the area–limit curve."""
+    rows = [dict(r) for r in sizing.evaluations]
+    base = sizing.design
+    for f in factors:
+        d = _set_area(base, vary, base.radiator_area_m2 * f)
+        res = Satellite(d).solve_steady()
+        row = {"radiator_area_m2": d.radiator_area_m2, **res.temperatures,
+               "compute_w": res.power["compute_w"]}
+        rows.append(row)
+        if progress:
+            progress(row)
+    return rows
+
+
+def contract_row(tier: str, design: SatelliteDesign, sizing: SizingResult) -> dict:
+    """The per-tier JSON row of ``thermosat size --json`` (SI units, K)."""
+    r = sizing.result
+    mass = sizing.mass.get("total_kg", float("nan"))
+    ok = sizing.feasible
+    return {
+        "tier": tier,
+        "feasible": ok,
+        "message": sizing.message,
+        "altitude_km": design.orbit.altitude_m / 1e3,
+        "beta_deg": float(np.degrees(design.orbit.beta_rad)),
+        "compute_power_w": r.power["compute_w"],
+        "pv_power_w": r.power["pv_w"],
+        "pump_power_w": r.power["pump_w"],
+        "cell_area_m2": sizing.design.cell_area_m2,
+        "radiator_area_m2": sizing.design.radiator_area_m2 if ok else None,
+        "total_area_m2": (sizing.design.cell_area_m2 + sizing.design.radiator_area_m2
+                          if ok else None),
+        "max_junction_temp_k": r.temperatures["junction_max_k"],
+        "junction_limit_k": r.limits["junction_limit_k"],
+        "max_cell_temp_k": r.temperatures["cell_max_k"],
+        "cell_limit_k": r.limits["cell_limit_k"],
+        "coolant_min_temp_k": r.temperatures["coolant_min_k"],
+        "coolant_max_temp_k": r.temperatures["coolant_max_k"],
+        "coolant_freeze_temp_k": r.limits["coolant_freeze_k"],
+        "coolant_boil_temp_k": r.limits["coolant_boil_k"],
+        "radiator_flux_w_m2": r.power["radiator_flux_w_m2"],
+        "energy_balance_rel": r.energy.imbalance_rel,
+        "binding_constraint": sizing.binding_constraint,
+        "margins_k": sizing.margins,
+        "mass_kg": mass,
+        "mass_breakdown_kg": sizing.mass,
+        "specific_power_w_kg": r.power["compute_w"] / mass if mass == mass and mass else None,
+        "n_unknowns": sizing.satellite.n_unknowns,
+        "sizing_evaluations": len(sizing.evaluations),
+        "files": {},
+    }
+
+
+def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
+             vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
+             steps: int = 120, curve: bool = True, renders: bool = True,
+             progress=None) -> dict:
+    """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``."""
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda msg: None)
+    say(f"{tier}: sizing on the full coupled model")
+    sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
+                         progress=lambda r: say(
+                             f"{tier}:   radiator {r['radiator_area_m2']:8.1f} m², cells "
+                             f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
+                             f", coolant min {r['coolant_min_k']:.2f} K"))
+    row = contract_row(tier, design, sizing)
+    sat, res = sizing.satellite, sizing.result
+    files: dict[str, str] = {}
+    say(f"{tier}: {sizing.message}")
+    # orbit transient of the sized (or best) design
+    say(f"{tier}: orbit transient ({steps} steps)")
+    orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps)
+    row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
+    if orbit.freeze:
+        row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "
+                           f"in eclipse, within {design.loop.freeze_margin_k:g} K of freezing")
+    from thermosat.post import plots
+    from thermosat.post.multiblock import model_multiblock, write_vtm
+
+    groups = {"panel": sat.panel.layer_parts, "coolant": [sat.loop.part],
+              "packages": [pk.part for pk in sat.packages]}
+    for w in sat.wings:
+        groups[w.name] = w.layer_parts
+    mb = model_multiblock(sat.model, res.T, groups)
+    files["vtm"] = str(write_vtm(out_dir / "satellite.vtm", mb))
+    if renders:
+        from thermosat.post.render import render_grid
+
+        say(f"{tier}: rendering temperature fields")
+        radiators = model_multiblock(sat.model, res.T, {
+            "panel_back": [sat.panel.back_part],
+            **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part]})
+        files["render_radiators"] = str(render_grid(
+            radiators, out_dir / "radiators.png", title=f"{tier.upper()}: panel back, wings, "
+            "coolant (°C)", camera="xy"))
+        files["render_packages"] = str(render_grid(
+            model_multiblock(sat.model, res.T, {pk.part: [pk.part] for pk in sat.packages[:3]}),
+            out_dir / "packages.png", title=f"{tier.upper()}: chip packages (°C)"))
+    if curve and sizing.feasible:
+        say(f"{tier}: area–junction-limit curve (3 more coupled solves)")
+        pts = _curve_points(sizing, vary)
+    else:
+        pts = sizing.evaluations
+    files["plot_area_vs_junction"] = str(plots.plot_area_vs_junction(
+        pts, res.limits["junction_limit_k"], row["radiator_area_m2"],
+        out_dir / "area_vs_junction_limit.png", title=f"{tier.upper()}"))
+    files["plot_loop"] = str(plots.plot_loop_temperatures(
+        sat.loop, sat.model, res.T, out_dir / "loop_temperatures.png",
+        title=f"{tier.upper()}: coolant along the loop (hot case)"))
+    files["plot_orbit"] = str(plots.plot_orbit(orbit, res.limits, out_dir / "orbit.png",
+                                               title=f"{tier.upper()}: one orbit"))
+    row["files"] = files
+    row["curve"] = [{k: p[k] for k in ("radiator_area_m2", "junction_max_k")} for p in pts]
+    row["time_s"] = time.perf_counter() - t0
+    files["result_json"] = str(out_dir / "result.json")
+    atomic_write_text(out_dir / "result.json", json.dumps(row, indent=2, default=float))
+    return row
