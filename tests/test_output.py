@@ -97,7 +97,7 @@ def test_region_ids_follow_sorted_region_names():
     # series conduction: the same heat flux through both halves, each with its own k
     flux = np.asarray(grid.cell_data["heat_flux_W_m2"])[:, 0]
     assert flux[0] == pytest.approx(flux[1], rel=1e-10)
-    q = 10.0 / (0.5 / 170.0 + 0.5 / 400.0)  # W/m², resistances in series
+    q = -10.0 / (0.5 / 170.0 + 0.5 / 400.0)  # W/m², resistances in series, towards −x
     assert flux[0] == pytest.approx(q, rel=1e-10)
 
 
@@ -158,8 +158,8 @@ def test_multi_part_transient_one_series_per_part(tmp_path):
         assert len(files) == 3
         last = meshio.read(tmp_path / files[-1])
         assert last.points.shape[0] == n_pts
-        np.testing.assert_allclose(last.point_data["temperature_K"], res.temperature(part)
-                                   if False else res.part_temperature(res.T, part))
+        np.testing.assert_allclose(last.point_data["temperature_K"],
+                                   res.part_temperature(res.T, part))
 
 
 def test_temperature_probes():

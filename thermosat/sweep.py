@@ -401,20 +401,21 @@ def _signals_deferred():
 
 @contextlib.contextmanager
 def _out_lock(root: Path):
-    """Hold an exclusive lock on OUT so two sweeps never compute into one folder at once."""
+    """Hold an exclusive lock on the OUT folder itself (flock on its descriptor; no lock file),
+    so two sweeps never compute into one folder at once; released even on SIGKILL."""
     import fcntl
 
     root.mkdir(parents=True, exist_ok=True)
-    fh = open(root / ".lock", "a+")
+    fd = os.open(root, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise InputError(f"--out {root}: another thermosat sweep is writing to this folder "
                              f"(wait for it, or choose another --out)") from None
         yield
     finally:
-        fh.close()
+        os.close(fd)
 
 
 def _connect(scheduler: str | None, workers: int | None, processes: bool):

@@ -25,7 +25,6 @@ import json
 import math
 import os
 import socket
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +66,9 @@ class Mode:
     """An evaluation mode.
 
     load(ref) -> case object; apply(case, values) -> case (raises CaseError on an unknown
-    field or bad value); fingerprint(case) -> str; run(case) -> dict of outputs; tiers: the
-    names accepted as ``base_case`` for a built-in default.
+    field or bad value); fingerprint(case) -> str; run(case) -> dict of outputs; tiers() ->
+    the names accepted as ``base_case`` for a built-in default; builtin(tier) -> its CaseRef
+    (as text where possible, so remote workers need no files).
     """
 
     name: str
@@ -77,6 +77,7 @@ class Mode:
     fingerprint: Callable[[Any], str]
     run: Callable[[Any], dict]
     tiers: Callable[[], tuple[str, ...]]
+    builtin: Callable[[str], CaseRef]
     description: str = ""
     #: outputs the summary plot shows first (flattened dotted names), if present
     plot_outputs: tuple[str, ...] = ()
@@ -195,7 +196,7 @@ def _selftest_run(case: SelftestCase) -> dict:
 
 
 register_mode(Mode("selftest", _selftest_load, _selftest_apply, _selftest_fingerprint,
-                   _selftest_run, lambda: ("default",),
+                   _selftest_run, lambda: ("default",), lambda t: CaseRef(label=t),
                    "analytic two-face radiator balance (self-test of the sweep machinery)",
                    ("temperature_k", "margin_k", "load_w_m2")))
 
@@ -213,31 +214,45 @@ def _cases():
 
 
 def _case_tiers() -> tuple[str, ...]:
+    _cases()
+    from thermosat.physics.orbit import TIERS
+
+    return tuple(TIERS)
+
+
+def _builtin_case(tier: str):
+    """The built-in default case of ``tier`` (from thermosat.cases / thermosat.defaults, else
+    the repository's ``cases/<tier>.toml``)."""
+    import importlib
+
     cases = _cases()
-    for name in ("TIERS", "TIER_NAMES"):
-        tiers = getattr(cases, name, None)
-        if tiers:
-            return tuple(tiers)
-    return ("vleo", "leo", "meo")
+    for mod_name in ("thermosat.cases", "thermosat.defaults"):
+        try:
+            mod = importlib.import_module(mod_name)
+        except ModuleNotFoundError as err:
+            if err.name != mod_name:
+                raise
+            continue
+        for fn in ("default_case", "tier_case", "builtin_case", "case_for_tier"):
+            if callable(getattr(mod, fn, None)):
+                return getattr(mod, fn)(tier)
+    path = Path(__file__).resolve().parent.parent / "cases" / f"{tier}.toml"
+    if path.is_file():
+        return cases.load_case(path)
+    raise CaseError(f"base_case: no built-in case for tier {tier!r} in this installation "
+                    f"(allowed: a case file path)")
+
+
+def _case_builtin(tier: str) -> CaseRef:
+    case = _builtin_case(tier)
+    return CaseRef(label=tier, text=case.to_toml(), tier=tier)
 
 
 def _case_load(ref: CaseRef):
     cases = _cases()
-    if ref.tier is not None:
-        for fn in ("default_case", "tier_case", "builtin_case"):
-            if hasattr(cases, fn):
-                return getattr(cases, fn)(ref.tier)
-        raise CaseError(f"base_case: built-in tier {ref.tier!r} is not available")
-    if ref.path and Path(ref.path).is_file() and ref.text is not None \
-            and Path(ref.path).read_text() == ref.text:
-        return cases.load_case(ref.path)
-    if hasattr(cases, "loads_case"):
-        return cases.loads_case(ref.text, name=ref.label)
-    # a worker that cannot see the file: load its text from a temporary copy
-    with tempfile.TemporaryDirectory(prefix="thermosat-case-") as tmp:
-        p = Path(tmp) / (Path(ref.label).name or "case.toml")
-        p.write_text(ref.text or "")
-        return cases.load_case(p)
+    if ref.text is None:
+        return _builtin_case(ref.tier)
+    return cases.parse_case(ref.text, ref.label)
 
 
 def _case_apply(case, values: Mapping[str, Any]):
@@ -276,13 +291,32 @@ def jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+def _margins(design, res) -> dict:
+    """Margin of every constraint (K, positive = met); thermosat.sizing's definition."""
+    try:
+        from thermosat.sizing import constraint_margins
+    except ImportError:
+        t, lim = res.temperatures, res.limits
+        m = design.loop.freeze_margin_k
+        return {"junction": lim["junction_limit_k"] - t["junction_max_k"],
+                "coolant_freeze": t["coolant_min_k"] - (lim["coolant_freeze_k"] + m),
+                "coolant_boil": (lim["coolant_boil_k"] - m) - t["coolant_max_k"],
+                "cells": lim["cell_limit_k"] - t["cell_max_k"]}
+    return constraint_margins(design, res)
+
+
 def _solve_run(case) -> dict:
     from thermosat.physics.satellite import Satellite
 
-    res = Satellite(case.to_design()).solve_steady()
-    return jsonable({"temperatures": res.temperatures, "power": res.power, "limits": res.limits,
+    design = case.to_design()
+    res = Satellite(design).solve_steady()
+    margins = {k: float(v) for k, v in _margins(design, res).items()}
+    failing = sorted(k for k, v in margins.items() if v < 0)
+    return jsonable({"feasible": not failing, "failing": ",".join(failing),
+                     "temperatures": res.temperatures, "power": res.power,
+                     "limits": res.limits, "margins_k": margins,
                      "energy_imbalance_rel": float(res.energy.imbalance_rel),
-                     "time_s": res.time_s})
+                     "solve_time_s": res.time_s})
 
 
 def _size_run(case) -> dict:
@@ -297,10 +331,12 @@ def _size_run(case) -> dict:
 
 
 register_mode(Mode("solve", _case_load, _case_apply, _case_fingerprint, _solve_run, _case_tiers,
+                   _case_builtin,
                    "steady satellite: temperatures, power budget, limits",
                    ("temperatures.junction_max_k", "temperatures.cell_max_k",
                     "temperatures.coolant_max_k", "power.compute_w")))
 register_mode(Mode("size", _case_load, _case_apply, _case_fingerprint, _size_run, _case_tiers,
+                   _case_builtin,
                    "radiator sizing per tier (thermosat.sizing.size_case)"))
 
 
@@ -317,7 +353,7 @@ def resolve_base(base_case: str, sweep_dir: str | os.PathLike, mode: str,
         return CaseRef(label=str(base_case), text=p.read_text(), path=str(p.resolve()))
     tiers = m.tiers()
     if base_case.lower() in tiers:
-        return CaseRef(label=base_case.lower(), tier=base_case.lower())
+        return m.builtin(base_case.lower())
     raise CaseError(f"{label}: {base_case!r} is neither a case file (looked for {p}) nor a "
                     f"built-in tier (allowed {', '.join(tiers)} or a path)")
 

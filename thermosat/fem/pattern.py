@@ -13,6 +13,29 @@ __all__ = ["Pattern", "build_pattern"]
 
 
 @nb.njit(cache=True)
+def _row_neighbours(i, cnt, inc, eptr, enodes, buf):
+    """Sorted unique nodes sharing an element with node ``i`` (and ``i`` itself) in ``buf``;
+    returns their number."""
+    m = 1
+    buf[0] = i
+    for q in range(cnt[i], cnt[i + 1]):
+        e = inc[q]
+        for p in range(eptr[e], eptr[e + 1]):
+            j = enodes[p]
+            # insertion into the sorted prefix, skipping duplicates
+            k = m - 1
+            while k >= 0 and buf[k] > j:
+                k -= 1
+            if k >= 0 and buf[k] == j:
+                continue
+            for s in range(m, k + 1, -1):
+                buf[s] = buf[s - 1]
+            buf[k + 1] = j
+            m += 1
+    return m
+
+
+@nb.njit(cache=True, parallel=True)
 def _pattern_rows(n, eptr, enodes):
     """Rows of the symmetric node-adjacency pattern of a ragged element list."""
     ne = eptr.shape[0] - 1
@@ -30,37 +53,31 @@ def _pattern_rows(n, eptr, enodes):
             v = enodes[p]
             inc[fill[v]] = e
             fill[v] += 1
-    marker = np.full(n, -1, np.int64)
+    # widest candidate list of any row
+    width = 1
+    for i in range(n):
+        w = 1
+        for q in range(cnt[i], cnt[i + 1]):
+            e = inc[q]
+            w += eptr[e + 1] - eptr[e]
+        width = max(width, w)
+    nchunk = min(n, 64)
+    rowlen = np.zeros(n + 1, np.int64)
+    for c in nb.prange(nchunk):
+        buf = np.empty(width, np.int64)
+        for i in range(c * n // nchunk, (c + 1) * n // nchunk):
+            rowlen[i + 1] = _row_neighbours(i, cnt, inc, eptr, enodes, buf)
     indptr = np.zeros(n + 1, np.int64)
-    # count
     for i in range(n):
-        c = 0
-        marker[i] = i
-        c += 1
-        for q in range(cnt[i], cnt[i + 1]):
-            e = inc[q]
-            for p in range(eptr[e], eptr[e + 1]):
-                j = enodes[p]
-                if marker[j] != i:
-                    marker[j] = i
-                    c += 1
-        indptr[i + 1] = indptr[i] + c
+        indptr[i + 1] = indptr[i] + rowlen[i + 1]
     indices = np.empty(indptr[n], np.int32)
-    marker[:] = -1
-    for i in range(n):
-        k = indptr[i]
-        marker[i] = i
-        indices[k] = i
-        k += 1
-        for q in range(cnt[i], cnt[i + 1]):
-            e = inc[q]
-            for p in range(eptr[e], eptr[e + 1]):
-                j = enodes[p]
-                if marker[j] != i:
-                    marker[j] = i
-                    indices[k] = j
-                    k += 1
-        indices[indptr[i]:indptr[i + 1]].sort()
+    for c in nb.prange(nchunk):
+        buf = np.empty(width, np.int64)
+        for i in range(c * n // nchunk, (c + 1) * n // nchunk):
+            m = _row_neighbours(i, cnt, inc, eptr, enodes, buf)
+            start = indptr[i]
+            for k in range(m):
+                indices[start + k] = buf[k]
     return indptr, indices
 
 

@@ -654,25 +654,29 @@ def _pair_exchange(pi, pj, pst, poly, nv, normals, cent, radius, areas, qp, qw,
                    bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
                    glx, glw):
     """Exchange area G (m²) of every candidate pair and the method used (0 area rule,
-    1 contour, 2 blocked). Pairs are dealt to the threads in a strided order (balances the
-    costly near pairs, which cluster) with per-task work buffers."""
+    1 contour, 2 blocked). Blocks of consecutive pairs are dealt to the tasks round-robin
+    (balances the costly near pairs, which cluster, and keeps memory access local); each
+    task has its own work buffers."""
     npair = pi.shape[0]
     out = np.zeros(npair)
     method = np.zeros(npair, dtype=np.int8)
-    ntask = min(npair, 512)
+    block = 256
+    nblock = (npair + block - 1) // block
+    ntask = min(nblock, 64)
     for task in prange(ntask):
         Pi = np.empty((_MAXV, 3))
         Pj = np.empty((_MAXV, 3))
         ci = np.empty(3)
         cj = np.empty(3)
         stack = np.empty(STACK_SIZE, dtype=np.int64)
-        for k in range(task, npair, ntask):
-            g, m = _one_pair(pi[k], pj[k], pst[k], poly, nv, normals, cent, radius, areas,
-                             qp, qw, rtol, near_factor, level_c, drop_below, obstruct,
-                             bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
-                             glx, glw, Pi, Pj, ci, cj, stack)
-            out[k] = g
-            method[k] = m
+        for b in range(task, nblock, ntask):
+            for k in range(b * block, min(npair, (b + 1) * block)):
+                g, m = _one_pair(pi[k], pj[k], pst[k], poly, nv, normals, cent, radius,
+                                 areas, qp, qw, rtol, near_factor, level_c, drop_below,
+                                 obstruct, bmin, bmax, left, right, start, count, v0, e1, e2,
+                                 tri_facet, glx, glw, Pi, Pj, ci, cj, stack)
+                out[k] = g
+                method[k] = m
     return out, method
 
 

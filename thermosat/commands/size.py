@@ -1,0 +1,120 @@
+"""``thermosat size``: the main job — radiator sizing per orbital tier.
+
+Prints a table per tier (or, with ``--json``, one JSON object ``{"tiers": [...]}`` on stdout;
+progress goes to stderr), and writes into ``--out``: ``results.json``, ``report.md``, and one
+folder per tier with ``result.json``, ``satellite.vtm``, PNG renders and plots. Each tier's
+folder is written under a temporary name and renamed when complete, and a rerun skips tiers
+whose finished folder matches the same case (so an interrupted run loses nothing finished).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+__all__ = ["add_arguments", "run", "size_tiers"]
+
+TIERS = ("vleo", "leo", "meo")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tier", default="all", choices=TIERS + ("all",),
+                        help="tier to size (default: all)")
+    parser.add_argument("--case", metavar="FILE",
+                        help="case file (TOML) to start from; its orbit tier is replaced by "
+                             "each sized tier (default: the built-in design of each tier)")
+    parser.add_argument("--out", metavar="DIR", default="results/size",
+                        help="output folder (default: results/size)")
+    parser.add_argument("--json", action="store_true",
+                        help='print one JSON object {"tiers": [...]} on stdout')
+    parser.add_argument("--no-curve", action="store_true",
+                        help="skip the 3 extra solves of the area–junction-limit curve")
+    parser.add_argument("--force", action="store_true",
+                        help="recompute tiers even if a finished result for the same case exists")
+
+
+def _cases(tier_arg: str, case_path: str | None):
+    from thermosat.cases import load_case
+    from thermosat.defaults import default_case
+
+    tiers = TIERS if tier_arg == "all" else (tier_arg,)
+    if case_path is None:
+        return [(t, default_case(t)) for t in tiers]
+    base = load_case(case_path)
+    return [(t, base.with_values({"orbit.tier": t, "orbit.altitude_km": None})) for t in tiers]
+
+
+def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results/size", *,
+               curve: bool = True, force: bool = False, log=None) -> dict:
+    """Size the tiers and write every output; returns ``{"tiers": rows, "claims": [...]}``."""
+    from thermosat.claims import all_claims
+    from thermosat.io_atomic import atomic_write_text
+    from thermosat.post.report import write_report
+    from thermosat.tier_job import run_tier
+
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows, texts = [], {}
+    cases = _cases(tier_arg, case_path)
+    for tier, case in cases:
+        final = out / tier
+        fp = case.fingerprint()
+        done = final / "result.json"
+        if done.exists() and not force:
+            try:
+                row = json.loads(done.read_text())
+                if row.get("case_fingerprint") == fp:
+                    log(f"{tier}: finished result for this case found in {final}; skipping "
+                        f"(--force to recompute)")
+                    rows.append(row)
+                    texts[tier] = case.to_toml()
+                    continue
+            except (OSError, ValueError):
+                pass
+        partial = out / f".{tier}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        s = case.sizing
+        row = run_tier(tier, case.to_design(), case.compute.demand_w, partial, vary=s.vary,
+                       area_bounds_m2=(s.min_area_m2, s.max_area_m2),
+                       n_orbits=case.transient.n_orbits, steps=case.transient.steps,
+                       curve=curve, progress=log)
+        row["case_fingerprint"] = fp
+        # paths inside the tier folder, as they will be after the rename
+        row["files"] = {k: str(final / Path(v).name) for k, v in row["files"].items()}
+        atomic_write_text(partial / "result.json", json.dumps(row, indent=2, default=float))
+        shutil.rmtree(final, ignore_errors=True)
+        partial.rename(final)
+        (final / "case.toml").write_text(case.to_toml())
+        rows.append(row)
+        texts[tier] = case.to_toml()
+        log(f"{tier}: done in {row['time_s']:.0f} s → {final}")
+    log("checking the article's claims (one more coupled solve: the 500 m² one-panel concept)")
+    claims = all_claims(rows, design=cases[0][1].to_design())
+    result = {"tiers": rows, "claims": claims}
+    atomic_write_text(out / "results.json", json.dumps(result, indent=2, default=float))
+    write_report(out / "report.md", rows, claims, texts)
+    for r in rows:
+        r["files"]["results_json"] = str(out / "results.json")
+        r["files"]["report"] = str(out / "report.md")
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    from thermosat.post.report import tier_table
+
+    result = size_tiers(args.tier, args.case, args.out, curve=not args.no_curve,
+                        force=args.force)
+    rows = result["tiers"]
+    if args.json:
+        print(json.dumps({"tiers": rows}, default=float))
+    else:
+        print(tier_table(rows))
+        print()
+        for r in rows:
+            print(f"{r['tier']}: {r['message']}")
+        print(f"\nwritten: {args.out}/results.json, {args.out}/report.md, "
+              f"{args.out}/<tier>/ (satellite.vtm, *.png)")
+    return 0 if all(r["feasible"] for r in rows) else 1

@@ -1,0 +1,108 @@
+"""Markdown report of a sizing run: tiers, margins, power budget, figures, article claims."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from thermosat.io_atomic import atomic_write_text
+
+__all__ = ["tier_table", "write_report"]
+
+C0 = 273.15
+
+
+def _k(v) -> str:
+    return "—" if v is None else f"{v:.1f} K ({v - C0:.1f} °C)"
+
+
+def _n(v, fmt=".1f") -> str:
+    return "—" if v is None else format(v, fmt)
+
+
+def tier_table(rows: list[dict]) -> str:
+    """Plain-text table of the tiers for the terminal."""
+    head = (f"{'tier':<5} {'alt km':>6} {'compute kW':>10} {'PV kW':>7} {'cells m²':>9} "
+            f"{'radiator m²':>11} {'total m²':>9} {'Tj max K':>9} {'cells K':>8} "
+            f"{'coolant K':>13} {'W/m²':>6} {'mass kg':>8} {'W/kg':>6}  binding")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['tier']:<5} {r['altitude_km']:>6.0f} {r['compute_power_w'] / 1e3:>10.2f} "
+            f"{r['pv_power_w'] / 1e3:>7.2f} {r['cell_area_m2']:>9.1f} "
+            f"{_n(r['radiator_area_m2']):>11} {_n(r['total_area_m2']):>9} "
+            f"{r['max_junction_temp_k']:>9.2f} {r['max_cell_temp_k']:>8.1f} "
+            f"{r['coolant_min_temp_k']:>6.1f}–{r['coolant_max_temp_k']:<6.1f} "
+            f"{r['radiator_flux_w_m2']:>6.0f} {r['mass_kg']:>8.0f} "
+            f"{_n(r['specific_power_w_kg']):>6}  {r['binding_constraint']}"
+            + ("" if r["feasible"] else "  (INFEASIBLE)"))
+    return "\n".join(lines)
+
+
+def _rel(path: str, base: Path) -> str:
+    return os.path.relpath(path, base)
+
+
+def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[str, str]) -> Path:
+    """Write the Markdown report to ``path`` atomically."""
+    path = Path(path)
+    base = path.parent
+    md = ["# thermosat sizing report", "",
+          "Radiator and cell area per orbital tier, sized on the full coupled model "
+          "(panel layers, radiator wings, coolant loop, chip packages, power loop closed). "
+          "Steady design point: the hot case; then one orbit transient. SI units, K "
+          "(°C alongside).", "", "## Summary", "",
+          "| tier | altitude | compute | PV | cells | radiator | total | junction max "
+          "(limit) | cells max | coolant min–max | radiator flux | mass | W/kg | binding |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        md.append(
+            f"| {r['tier'].upper()} | {r['altitude_km']:.0f} km | "
+            f"{r['compute_power_w'] / 1e3:.2f} kW | {r['pv_power_w'] / 1e3:.2f} kW | "
+            f"{r['cell_area_m2']:.1f} m² | {_n(r['radiator_area_m2'])} m² | "
+            f"{_n(r['total_area_m2'])} m² | {_k(r['max_junction_temp_k'])} "
+            f"({r['junction_limit_k']:.1f} K) | {_k(r['max_cell_temp_k'])} | "
+            f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K | "
+            f"{r['radiator_flux_w_m2']:.0f} W/m² | {r['mass_kg']:.0f} kg | "
+            f"{_n(r['specific_power_w_kg'])} | {r['binding_constraint']}"
+            + ("" if r["feasible"] else " **(infeasible)**") + " |")
+    for r in rows:
+        t = r["tier"].upper()
+        md += ["", f"## {t} ({r['altitude_km']:.0f} km, β = {r['beta_deg']:.0f}°)", "",
+               r["message"], "", "| constraint | margin (K) |", "|---|---|"]
+        md += [f"| {k} | {v:+.2f} |" for k, v in r["margins_k"].items()]
+        o = r.get("orbit", {})
+        md += ["", "| power budget | W |", "|---|---|",
+               f"| PV electric | {r['pv_power_w']:.1f} |",
+               f"| compute (chips) | {r['compute_power_w']:.1f} |",
+               f"| pump | {r['pump_power_w']:.1f} |",
+               f"| energy balance (relative imbalance) | {r['energy_balance_rel']:.1e} |",
+               "", "| mass | kg |", "|---|---|"]
+        md += [f"| {k.replace('_kg', '')} | {v:.1f} |" for k, v in r["mass_breakdown_kg"].items()]
+        if o:
+            md += ["", f"Over one orbit (eclipse {o['eclipse_fraction'] * 100:.1f} %, period "
+                       f"{o['period_s'] / 60:.1f} min): junction {o['junction_min_k']:.1f}–"
+                       f"{o['junction_max_k']:.1f} K, cells {o['cell_min_k']:.1f}–"
+                       f"{o['cell_max_k']:.1f} K, coolant {o['coolant_min_k']:.1f}–"
+                       f"{o['coolant_max_k']:.1f} K; freeze flag: "
+                       f"{'**YES**' if o['freeze'] else 'no'}; boil flag: "
+                       f"{'**YES**' if o['boil'] else 'no'}."]
+        f = r["files"]
+        md += [""]
+        for key, cap in (("render_radiators", "temperature field: panel back, wings, coolant"),
+                         ("render_packages", "chip packages"),
+                         ("plot_area_vs_junction", "required area against junction limit"),
+                         ("plot_loop", "coolant along the loop"),
+                         ("plot_orbit", "orbit transient")):
+            if key in f:
+                md.append(f"![{t}: {cap}]({_rel(f[key], base)})")
+        if "vtm" in f:
+            md += ["", f"3D fields: `{_rel(f['vtm'], base)}` (open in ParaView or "
+                       f"`pyvista.read`)."]
+    md += ["", "## The article's claims, checked", "",
+           "| claim | article | physics | verdict |", "|---|---|---|---|"]
+    for c in claims:
+        md.append(f"| {c['claim']} | {c['article']} | {c['physics']} | **{c['verdict']}** |")
+    md += ["", "## Cases used", ""]
+    for name, text in case_texts.items():
+        md += [f"### {name}", "", "```toml", text.rstrip(), "```", ""]
+    return atomic_write_text(path, "\n".join(md) + "\n")
