@@ -127,6 +127,25 @@ def test_vector_cell_field_rendered_as_magnitude(gradient_plate, tmp_path):
     assert_not_blank(png, min_colours=5)
 
 
+def test_multi_part_result_drawn_together(tmp_path):
+    """Parts of one model (a bar and a panel) share one colour scale in one picture."""
+    from thermosat.mesh.generators import shell
+
+    m = Model()
+    m.add_part("bar", interval(1.0, 10))
+    m.add_part("panel", shell(1.0, 0.5, 10, 5, origin=(0, 0.2, 0.3)))
+    m.material("bar/domain", conductivity=10.0, area_m2=1e-4)
+    m.material("panel/domain", conductivity=170.0, thickness_m=1e-3)
+    m.fixed_temperature("bar/left", 300.0)
+    m.fixed_temperature("bar/right", 400.0)
+    m.fixed_temperature("panel/left", 250.0)
+    m.fixed_temperature("panel/right", 350.0)
+    res = m.solve_steady()
+    assert_not_blank(render.render_result(res, tmp_path / "both.png", window_size=SMALL))
+    assert_not_blank(render.render_result(res, tmp_path / "bar.png", part="bar",
+                                          window_size=SMALL), min_fraction=0.01)
+
+
 def test_field_labels_carry_units():
     assert render.field_label("temperature_C") == "temperature (°C)"
     assert render.field_label("temperature_K") == "temperature (K)"
@@ -221,13 +240,16 @@ def test_missing_unreadable_and_unknown_field_errors(gradient_plate, tmp_path):
 
 
 # ----------------------------------------------------------------------------- CLI
-def test_cli_render_prints_png_path(gradient_plate, tmp_path, capsys):
+def test_cli_render_prints_png_path(gradient_plate, tmp_path, capfd):
+    """Prints the PNG path and nothing else: no VTK/X-display noise even at the C level."""
     (vtu,) = gradient_plate.write_vtk(tmp_path, "cli")
     out = tmp_path / "pics" / "cli.png"
     code = main(["render", str(vtu), "--png", str(out), "--scalars", "temperature_K",
                  "--camera", "xy", "--size", "400x300"])
     assert code == 0
-    assert capsys.readouterr().out.strip() == str(out)
+    captured = capfd.readouterr()
+    assert captured.out.strip() == str(out)
+    assert captured.err == ""
     im = assert_not_blank(out)
     assert im.shape[:2] == (300, 400)
 

@@ -182,7 +182,7 @@ def test_point_id_is_stable_and_content_addressed():
     v = {"wings.area_m2": 120, "loop.mass_flow_kg_s": 0.5, "wings.coating": "z93"}
     pid = point_id("abc123", v, "solve")
     # pinned: changing the hash would orphan every existing sweep folder
-    assert pid == "df2f2ea4a7d2f3fe"
+    assert pid == "8cb24d4baefa0d12"
     assert point_id("abc123", dict(reversed(list(v.items()))), "solve") == pid  # key order
     assert point_id("abc123", {**v, "wings.area_m2": 120.0}, "solve") == pid    # 120 ≡ 120.0
     assert point_id("abc124", v, "solve") != pid
@@ -247,9 +247,7 @@ def test_sweep_runs_records_failures_and_resumes_without_recomputing(tmp_path):
                               "radiator.max_temperature_k,temperature_k")
     assert [r.split(",")[2] for r in rows[1:]] == ["failed", "failed"] + ["done"] * 4
     doc = json.loads((out / "results.json").read_text())
-    assert [r["point_id"] for r in doc["points"]] == json.loads(
-        (out / "manifest.json").read_text())["points"][0:0] + [r["point_id"] for r in
-                                                               doc["points"]]
+    assert [r["status"] for r in doc["points"]] == ["failed", "failed"] + ["done"] * 4
     assert (out / "summary.png").stat().st_size > 10_000
 
     before = {f.name: f.read_bytes() for f in files}
@@ -311,3 +309,107 @@ def test_two_sweeps_cannot_write_one_folder_at_once(tmp_path):
     with _out_lock(tmp_path / "out"):
         with pytest.raises(InputError, match="another thermosat sweep is writing"):
             run_in_process(write(tmp_path, SELFTEST), tmp_path / "out")
+
+
+# --- real satellite cases ---------------------------------------------------------------------
+SMALL_CASE = """
+description = "coarse small satellite for sweep tests"
+[orbit]
+tier = "vleo"
+beta_deg = 70.0
+[panel]
+cell_area_m2 = 20.0
+width_m = 4.0
+element_size_m = 1.0
+[wings]
+area_m2 = 16.0
+width_m = 2.0
+[compute]
+n_chips = 8
+[mesh]
+package_mesh_density = 2
+"""
+REAL_SWEEP = """
+base_case = "small.toml"
+mode = "solve"
+[[parameters]]
+field = "wings.area_m2"
+values = [16.0, 32.0]
+[[parameters]]
+field = "wings.coating"
+values = ["z93"]
+"""
+
+
+def test_sweep_fields_are_checked_against_the_case_schema(tmp_path):
+    pytest.importorskip("thermosat.cases")
+    (tmp_path / "small.toml").write_text(SMALL_CASE)
+    p = write(tmp_path, REAL_SWEEP.replace("wings.coating", "wings.colour"))
+    with pytest.raises(CaseError, match=r"parameters\[1\] \(wings.colour = 'z93'\): .*"
+                                        r"wings.colour.*unknown field"):
+        prepare(load_sweep(p))
+    p = write(tmp_path, REAL_SWEEP.replace('["z93"]', '["z93", "unobtainium"]'))
+    with pytest.raises(CaseError, match=r"parameters\[1\] \(wings.coating = 'unobtainium'\)"):
+        prepare(load_sweep(p))
+    plan = prepare(load_sweep(write(tmp_path, REAL_SWEEP)))
+    from thermosat.cases import parse_case
+
+    assert plan.fingerprint == parse_case(SMALL_CASE).fingerprint()
+
+
+def test_real_solve_point_on_a_coarse_mesh(tmp_path):
+    pytest.importorskip("thermosat.cases")
+    (tmp_path / "small.toml").write_text(SMALL_CASE)
+    p = write(tmp_path, REAL_SWEEP)
+    s = run_in_process(p, tmp_path / "out")
+    assert (s["done"], s["failed"]) == (2, 0), s["errors"]
+    rows = json.loads((tmp_path / "out" / "results.json").read_text())["points"]
+    small, big = (r["outputs"] for r in rows)
+    for o in (small, big):
+        assert abs(o["energy_imbalance_rel"]) < 1e-6
+        assert o["power"]["closure_w"] == pytest.approx(0.0, abs=1e-6 * o["power"]["pv_w"])
+    # twice the wing area runs the coolant and the junctions colder
+    assert big["temperatures"]["coolant_max_k"] < small["temperatures"]["coolant_max_k"]
+    assert big["temperatures"]["junction_max_k"] < small["temperatures"]["junction_max_k"]
+    header = (tmp_path / "out" / "results.csv").read_text().splitlines()[0].split(",")
+    assert {"temperatures.junction_max_k", "power.pv_w", "margins_k.junction",
+            "feasible"} <= set(header)
+
+
+def test_fixed_fields_apply_to_every_point_and_to_the_base_fingerprint(tmp_path):
+    text = SELFTEST.replace("[sampling]", "[fixed]\nradiator.heat_w = 2000.0\n"
+                            "\"radiator.sink_k\" = 0.0\n[sampling]")
+    plan = prepare(load_sweep(write(tmp_path, text)))
+    assert plan.fixed == {"radiator.heat_w": 2000.0, "radiator.sink_k": 0.0}
+    assert not set(plan.ids) & set(prepare(load_sweep(write(tmp_path, SELFTEST, "b.toml"))).ids)
+    s = run_in_process(write(tmp_path, text), tmp_path / "out", plot=False)
+    assert s["done"] == 6
+    for r in json.loads((tmp_path / "out" / "results.json").read_text())["points"]:
+        v = r["values"]
+        assert set(v) == {"radiator.area_m2", "radiator.emissivity"}
+        T = (2000.0 / v["radiator.area_m2"] / (2 * v["radiator.emissivity"] * SIGMA)) ** 0.25
+        assert r["outputs"]["temperature_k"] == pytest.approx(T, rel=1e-12)
+    with pytest.raises(CaseError, match=r"sweep.toml: fixed: radiator.heat: not a field"):
+        prepare(load_sweep(write(tmp_path, text.replace("heat_w", "heat"))))
+    with pytest.raises(CaseError, match=r"'radiator.area_m2' is also in \[fixed\]"):
+        load_sweep(write(tmp_path, text.replace("heat_w", "area_m2")))
+
+
+def test_sweep_on_an_existing_scheduler_address(tmp_path):
+    # the multi-machine path: a Client on a scheduler address (here a local one)
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=":0") as cluster:
+        s = run_sweep(write(tmp_path, SELFTEST), tmp_path / "out", progress=False, plot=False,
+                      scheduler=cluster.scheduler_address)
+        assert (s["done"], s["failed"]) == (6, 0)
+        manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+        assert manifest["runs"][-1]["scheduler"] == cluster.scheduler_address
+        assert cluster.scheduler.tasks == {} or all(
+            not k.startswith("thermosat-point") for k in cluster.scheduler.tasks)
+    from thermosat.errors import InputError
+
+    with pytest.raises(InputError, match="--scheduler tcp://127.0.0.1:1: cannot connect"):
+        run_sweep(write(tmp_path, SELFTEST), tmp_path / "out2", progress=False,
+                  scheduler="tcp://127.0.0.1:1")

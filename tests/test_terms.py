@@ -300,7 +300,9 @@ def test_temperature_dependent_emissivity():
 # ----------------------------------------------------------------------------- k(T)
 def _kirchhoff_profile(x, t_a, t_b, k0, beta, length):
     """k = k0(1 + βT): U(T) = k0(T + βT²/2) is linear in x; invert the quadratic."""
-    U = lambda T: k0 * (T + beta * T ** 2 / 2)  # noqa: E731
+    def U(T):
+        return k0 * (T + beta * T ** 2 / 2)
+
     u = U(t_a) + (U(t_b) - U(t_a)) * x / length
     return (-1.0 + np.sqrt(1.0 + 2.0 * beta * u / k0)) / beta
 
@@ -389,7 +391,7 @@ def test_nonlinear_jacobians_match_finite_differences(case):
     assert np.abs(J - J.T).max() > 1e-3 * np.abs(J).max(), "dk/dT terms are non-symmetric"
     # the radiation part alone, isolated by switching conduction off (k → 0 is not allowed,
     # so compare residual differences): its Jacobian is the FD derivative of its residual
-    rad = [t for t in s.terms if type(t).__name__ == "RadiationToSink"][0]
+    rad = next(t for t in s.terms if type(t).__name__ == "RadiationToSink")
 
     def r_rad(T):
         R = np.zeros(s.n)
@@ -415,7 +417,7 @@ def test_radiation_residual_is_integral_of_eps_sigma_t4():
         m.material(conductivity=K, **kw)
         m.radiation(where, [(200.0, 0.3), (600.0, 0.9)], t_sink_k=150.0)
         s = m.build()
-        rad = [t for t in s.terms if type(t).__name__ == "RadiationToSink"][0]
+        rad = next(t for t in s.terms if type(t).__name__ == "RadiationToSink")
         R = np.zeros(s.n)
         rad.add_nonlinear(np.full(s.n, 400.0), 0.0, R, np.zeros(0))
         eps = 0.3 + 0.6 * (400.0 - 200.0) / 400.0

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import tomllib
 import typing
@@ -37,8 +36,8 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, PrivateAttr, ValidationError
 
-from thermosat.case_schema import (UNION_TAGS, CaseModel, CoatingValues, FieldError,
-                                   field_unit, package_for)
+from thermosat.case_schema import (UNION_TAGS, CaseModel, FieldError, field_unit,
+                                   package_for)
 from thermosat.errors import CaseError, ThermosatError
 
 __all__ = ["Case", "load_case", "parse_case", "validate_case", "MAX_CASE_BYTES",
@@ -324,6 +323,10 @@ def _toml_type(v) -> str:
 
 
 def _short(v) -> str:
+    import datetime
+
+    if isinstance(v, (datetime.date, datetime.time)):
+        return v.isoformat()
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict):
@@ -455,8 +458,10 @@ def describe_error(e: dict) -> tuple[str, str, str]:
         _, parent = _resolve(loc[:-1])
         names = list(parent.model_fields) if isinstance(parent, type) and issubclass(
             parent, BaseModel) else []
-        where = f"[{_dotted(loc[:-1])}]" if loc[:-1] else "the top level"
-        what = f"unknown field {str(loc[-1])!r} in {where}"
+        if loc[:-1]:
+            what = f"unknown field {str(loc[-1])!r} in [{_dotted(loc[:-1])}]"
+        else:
+            what = f"unknown section or key {str(loc[-1])!r} at the top level"
         allowed = ", ".join(names)
     elif typ in ("float_type", "int_type", "string_type", "bool_type", "int_from_float"):
         want = {"float_type": "a number", "int_type": "an integer", "int_from_float":
@@ -467,7 +472,8 @@ def describe_error(e: dict) -> tuple[str, str, str]:
     elif typ == "list_type":
         what = f"expected an array, got {_toml_type(inp)} {_short(inp)}"
     elif typ == "literal_error":
-        what = f"{_short(inp)} is not allowed"
+        what = (f"{_short(inp)} is not allowed" if isinstance(inp, str)
+                else f"expected a string, got {_toml_type(inp)} {_short(inp)}")
     elif typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         what = f"{_short(inp)} is out of range"
     elif typ == "finite_number":
@@ -505,6 +511,3 @@ def format_validation_error(err: ValidationError, source: str) -> str:
             line += f" [+{len(errors) - 1} more: {shown}]"
     return _one_line(line)
 
-
-def _isfinite(x) -> bool:  # pragma: no cover - kept for callers that check values
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

@@ -21,6 +21,7 @@ COMMANDS = {
     "render": "render a result file (VTU/VTM/PVD) to PNG off-screen",
     "claims": "check the source article's claims against physics",
     "sweep": "run a design sweep (Dask), resumable",
+    "mesh": "check a mesh file (exit 2 with one line if it is unusable) or describe it",
 }
 
 

@@ -22,7 +22,7 @@ from thermosat.physics.package import hand_resistance
 from thermosat.physics.satellite import Satellite, SatelliteDesign, SatelliteResult
 
 __all__ = ["SizingResult", "size_design", "constraint_margins", "mass_budget",
-           "lumped_radiator_area"]
+           "lumped_radiator_area", "junction_floor_k"]
 
 
 def constraint_margins(design: SatelliteDesign, res: SatelliteResult) -> dict[str, float]:
@@ -53,6 +53,32 @@ def lumped_radiator_area(design: SatelliteDesign, heat_w: float) -> float:
                      * design.solar_constant_w_m2)
     net = 2 * eps * SIGMA * max(t_rad, 150.0) ** 4 - q_abs
     return heat_w / max(net, 1.0)
+
+
+def junction_floor_k(sat: Satellite, demand_w: float) -> dict[str, float]:
+    """Lower bound (K) on the max junction temperature at infinite radiator area.
+
+    An infinitely large radiator tends to the temperature at which it re-emits only what it
+    absorbs from the environment (both faces); the coolant cannot get colder than the coldest
+    radiator section, and each chip adds at least P·R_jf (1D hand resistance, mean
+    junction) above it.
+    """
+    d = sat.design
+    floors = []
+    for w in sat.wings:
+        c = d.wing_coating
+        q = sum(sat.wing_fluxes.absorbed(f, c.alpha, c.epsilon)(0.0) for f in ("front", "back"))
+        floors.append((q / (2 * c.epsilon * SIGMA)) ** 0.25)
+    if "radiator" in sat.panel.spec.regions:
+        fc, bc = sat.panel.spec.front_coating("radiator"), sat.panel.spec.back_coating("radiator")
+        q = (sat.panel_fluxes.absorbed("front", fc.alpha, fc.epsilon)(0.0)
+             + sat.panel_fluxes.absorbed("back", bc.alpha, bc.epsilon)(0.0))
+        floors.append((q / ((fc.epsilon + bc.epsilon) * SIGMA)) ** 0.25)
+    t_floor = min(floors)
+    p_chip = demand_w / d.n_packages
+    r_jf = hand_resistance(d.package)["R_jf"]
+    return {"radiator_floor_k": t_floor, "chip_power_w": p_chip, "r_jf_k_w": r_jf,
+            "chain_k": p_chip * r_jf, "junction_floor_k": t_floor + p_chip * r_jf}
 
 
 def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
@@ -139,13 +165,29 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     def at(area: float):
         dd = _set_area(replace(design, cell_area_m2=state["cells"]), vary, area)
         s, r, mm = _evaluate(dd, log, progress)
-        state["cells"] *= demand_w / max(r.power["compute_w"], 1e-9)
+        if not r.power["compute_w"] > 0:  # rescaling the cells by demand / 0 would explode
+            raise PhysicsLimitError(
+                f"sizing: the design point delivers no compute power (PV {r.power['pv_w']:.0f} W"
+                f" less losses does not cover the pump's {r.power['pump_w']:.0f} W"
+                + ("; the steady point is in eclipse" if r.power["pv_w"] <= 0 else "")
+                + "): a design point in sunlight with PV above the pump power is required")
+        state["cells"] *= demand_w / r.power["compute_w"]
         f = min(mm[k] for k in increasing)
         evals.append((area, f, s, r, mm, dd))
         return f, mm
 
     x = math.log(float(np.clip(lumped_radiator_area(design, demand_w * 1.05), lo_b, hi_b)))
     f, m = at(math.exp(x))
+    floor = junction_floor_k(evals[-1][2], demand_w)
+    if floor["junction_floor_k"] > design.package.t_junction_max_k:
+        a, _, s_, r_, mm, dd = evals[-1]
+        return _infeasible(dd, r_, s_, "junction", mm, log, t0,
+                           f"junction limit {design.package.t_junction_max_k:.1f} K cannot be met "
+                           f"at any radiator area: even an infinite radiator stays at "
+                           f"{floor['radiator_floor_k']:.1f} K (its absorbed environment flux "
+                           f"alone), and {floor['chip_power_w']:.0f} W per chip through "
+                           f"{floor['r_jf_k_w']:.4f} K/W adds {floor['chain_k']:.1f} K: junction "
+                           f"≥ {floor['junction_floor_k']:.1f} K")
     if m["cells"] < 0:
         a, _, s, r, mm, dd = evals[-1]
         return _infeasible(dd, r, s, "cells", mm, log, t0,
@@ -183,9 +225,13 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     if not feasible:
         a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])
         k = min(increasing, key=lambda c: mm[c])
+        a_max = max(e[0] for e in evals)
+        why = ("more area cannot fix it" if a_max >= hi_b * (1 - 1e-9) else
+               f"the search stopped after {len(evals)} evaluations (largest area tried "
+               f"{a_max:.0f} m²) without meeting it")
         return _infeasible(dd, r, s, k, mm, log, t0,
                            f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator "
-                           f"(search bound {hi_b:.0f} m²): more area cannot fix it")
+                           f"(search bound {hi_b:.0f} m²): {why}")
     a, fbest, s, r, mm, dd = min(feasible, key=lambda e: e[0])
     if mm["coolant_freeze"] < 0:
         return _infeasible(dd, r, s, "coolant_freeze", mm, log, t0,

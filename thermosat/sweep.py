@@ -6,6 +6,9 @@ A sweep file (TOML)::
     mode = "solve"                # solve | size | selftest (see thermosat.sweep_eval)
     title = "wing area x coolant flow x coating"     # optional
 
+    [fixed]                       # optional: fields set on the base case for every point
+    panel.element_size_m = 1.0    # (part of the base case's fingerprint)
+
     [sampling]
     method = "grid"               # grid: every combination; random: n points
     # n = 200                     # random only
@@ -43,6 +46,7 @@ import re
 import signal
 import sys
 import uuid
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,6 +65,7 @@ from thermosat.sweep_eval import MODES, CaseRef, evaluate_point, get_mode, resol
 from thermosat.sweep_store import SweepStore, flatten, point_id
 
 __all__ = ["SweepSpec", "Parameter", "Sampling", "Sweep", "Plan", "load_sweep", "parse_sweep",
+           "fixed_values",
            "grid_points", "random_points", "prepare", "run_sweep", "summary_figure",
            "WORKER_ENV", "MAX_POINTS"]
 
@@ -107,6 +112,7 @@ class SweepSpec(BaseModel):
     mode: str
     title: str = ""
     sampling: Sampling = Sampling()
+    fixed: dict[str, Any] = {}
     parameters: list[Parameter]
     plot: PlotSpec = PlotSpec()
 
@@ -161,14 +167,19 @@ def _check_spec(spec: SweepSpec, source: str) -> None:
         fail("sampling.n", f"{s.n} is out of range", f"1 to {MAX_POINTS}")
     if not spec.parameters:
         fail("parameters", "empty: give at least one [[parameters]] table")
-    seen = set()
+    fixed = fixed_values(spec)
+    for key in fixed:
+        if not _FIELD_RE.match(key):
+            fail(f"fixed.{key}", "not a dotted field path", "names like \"wings.area_m2\"")
+    seen = set(fixed)
     for i, p in enumerate(spec.parameters):
         where = f"parameters[{i}]"
         if not _FIELD_RE.match(p.field):
             fail(f"{where}.field", f"{p.field!r} is not a dotted field path",
                  "names like \"wings.area_m2\"")
         if p.field in seen:
-            fail(f"{where}.field", f"{p.field!r} is varied twice")
+            fail(f"{where}.field", f"{p.field!r} is varied twice" if p.field not in fixed
+                 else f"{p.field!r} is also in [fixed]")
         seen.add(p.field)
         if (p.values is None) == (p.range is None):
             fail(where, "give exactly one of `values` and `range`", "values = [...] or "
@@ -200,6 +211,23 @@ def _check_spec(spec: SweepSpec, source: str) -> None:
         size = math.prod(len(_grid_values(p)) for p in spec.parameters)
         if size > MAX_POINTS:
             fail("parameters", f"the grid has {size} points", f"at most {MAX_POINTS}")
+
+
+def fixed_values(spec: SweepSpec) -> dict[str, Any]:
+    """``[fixed]`` as dotted paths: nested TOML tables (``panel.element_size_m = 1``) and quoted
+    dotted keys (``"panel.element_size_m" = 1``) both work."""
+    return flatten_fixed(spec.fixed)
+
+
+def flatten_fixed(d: dict, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if isinstance(v, dict):
+            out.update(flatten_fixed(v, key))
+        else:
+            out[key] = v
+    return out
 
 
 def parse_sweep(text: str, source: str = "<sweep>") -> SweepSpec:
@@ -318,9 +346,10 @@ class Plan:
     """A sweep ready to run: base case loaded and fingerprinted, points with their ids."""
 
     sweep: Sweep
-    fingerprint: str
+    fingerprint: str  # of the base case with [fixed] applied
     points: list[dict[str, Any]]  # {"point_id", "values"}, unique, in sweep order
     duplicates: int = 0
+    fixed: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -335,6 +364,12 @@ def prepare(sweep: Sweep) -> Plan:
         base = mode.load(sweep.base)
     except CaseError as err:
         raise CaseError(f"{sweep.source}: base_case: {err}") from None
+    fixed = fixed_values(sweep.spec)
+    if fixed:
+        try:
+            base = mode.apply(base, fixed)
+        except CaseError as err:
+            raise CaseError(f"{sweep.source}: fixed: {err}") from None
     for i, p in enumerate(sweep.spec.parameters):
         probe = _grid_values(p) if p.values is not None else list(p.range)
         if p.integer and p.range is not None:
@@ -354,7 +389,7 @@ def prepare(sweep: Sweep) -> Plan:
             continue
         seen.add(pid)
         points.append({"point_id": pid, "values": values})
-    return Plan(sweep, fp, points, len(raw) - len(points))
+    return Plan(sweep, fp, points, len(raw) - len(points), fixed)
 
 
 # --- execution --------------------------------------------------------------------------------
@@ -437,7 +472,7 @@ def _connect(scheduler: str | None, workers: int | None, processes: bool):
     with dask.config.set({"distributed.nanny.pre-spawn-environ": {**pre, **WORKER_ENV},
                           "distributed.worker.daemon": True}):
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
-                               dashboard_address=None, silence_logs=logging.ERROR, **kw)
+                               dashboard_address=":0", silence_logs=logging.ERROR, **kw)
     return Client(cluster), cluster
 
 
@@ -476,7 +511,7 @@ def _manifest(plan: Plan, store: SweepStore, run: dict) -> dict:
             "spec": sweep.spec.model_dump(), "mode": sweep.spec.mode,
             "base_case": {"label": sweep.base.label, "tier": sweep.base.tier,
                           "path": sweep.base.path, "text": sweep.base.text},
-            "base_fingerprint": plan.fingerprint, "fields": sweep.fields,
+            "base_fingerprint": plan.fingerprint, "fixed": plan.fixed, "fields": sweep.fields,
             "n_points": len(plan.points), "duplicates_merged": plan.duplicates,
             "points": plan.points, "runs": runs}
 
@@ -631,7 +666,8 @@ def _execute(client, plan: Plan, todo: list[dict], run_id: str, pending: dict, r
         pt = next(it, None)
         if pt is None:
             return False
-        fut = client.submit(evaluate_point, ref, pt["values"], mode, pure=False,
+        fut = client.submit(evaluate_point, ref, {**plan.fixed, **pt["values"]}, mode,
+                            pure=False,
                             key=f"thermosat-point-{pt['point_id']}-{run_id}")
         pending[fut.key] = (fut, pt, _now())
         ac.add(fut)

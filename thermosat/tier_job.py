@@ -63,6 +63,8 @@ def contract_row(tier: str, design: SatelliteDesign, sizing: SizingResult) -> di
         "coolant_boil_temp_k": r.limits["coolant_boil_k"],
         "radiator_flux_w_m2": r.power["radiator_flux_w_m2"],
         "energy_balance_rel": r.energy.imbalance_rel,
+        "energy_tolerance_rel": r.limits.get("energy_tolerance_rel"),
+        "violations": list(r.limits.get("violations", [])),
         "binding_constraint": sizing.binding_constraint,
         "margins_k": sizing.margins,
         "mass_kg": mass,
@@ -90,6 +92,9 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                              f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
                              f", coolant min {r['coolant_min_k']:.2f} K"))
     row = contract_row(tier, design, sizing)
+    if "energy_balance" in row["violations"]:
+        row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
+                           f"the tolerance {row['energy_tolerance_rel']:.0e}")
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")

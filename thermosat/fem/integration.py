@@ -1,8 +1,10 @@
 """A set of cells or facets ready to integrate over: shape values, quadrature, measures, slots."""
 from __future__ import annotations
 
+import weakref
 from functools import cached_property
 
+import numba as nb
 import numpy as np
 
 from thermosat.fem import kernels
@@ -37,6 +39,52 @@ def cell_quadrature(shape: str, degree: int) -> tuple[np.ndarray, np.ndarray]:
     return quadrature(shape, degree)
 
 
+#: cell sets at least this large share equal integration weights (see :attr:`CellSet.wdet`)
+_SHARE_MIN = 10_000
+_WDET_SHARED: dict = {}
+
+
+@nb.njit(cache=True)
+def _mix(x):
+    z = np.uint64(x) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@nb.njit(cache=True)
+def _rowset_checksum(conn):
+    """Fingerprint of a connectivity that ignores the node order within each row."""
+    h = np.uint64(1469598103934665603)
+    for e in range(conn.shape[0]):
+        r = np.uint64(0)
+        for a in range(conn.shape[1]):
+            r += _mix(conn[e, a])
+        h = (h ^ r) * np.uint64(1099511628211)
+    return h
+
+
+@nb.njit(cache=True)
+def _same_rowsets(a, b):
+    """Whether every row of ``a`` holds the same nodes as the same row of ``b``."""
+    if a.shape != b.shape:
+        return False
+    for e in range(a.shape[0]):
+        for i in range(a.shape[1]):
+            found = False
+            for j in range(b.shape[1]):
+                if a[e, i] == b[e, j]:
+                    found = True
+                    break
+            if not found:
+                return False
+    return True
+
+
+def _float_checksum(x: np.ndarray) -> int:
+    return hash((x.shape, float(x.sum()), float(x[:1].sum()), float(x[-1:].sum())))
+
+
 class CellSet:
     """Cells (or facets) of one type with global node numbers.
 
@@ -67,9 +115,29 @@ class CellSet:
 
     @cached_property
     def wdet(self) -> np.ndarray:
-        """Quadrature weight × measure × scale, ``(ne, nq)``."""
+        """Quadrature weight × measure × scale, ``(ne, nq)``.
+
+        For linear simplices (whose measure does not depend on node order) an equal array
+        already computed for the same cells — the front and back faces of a shell, listed
+        with opposite orientation — is shared instead of stored twice (treat as read-only).
+        """
+        affine = self.conn.shape[1] == self.dN.shape[2] + 1
+        key = None
+        if affine and len(self.conn) >= _SHARE_MIN:
+            key = (id(self.points), self.conn.shape, _rowset_checksum(self.conn),
+                   self.w.tobytes(), _float_checksum(self.scale))
+            hit = _WDET_SHARED.get(key)
+            if hit is not None:
+                owner = hit()
+                if (owner is not None and owner is not self and owner.points is self.points
+                        and "wdet" in owner.__dict__ and np.array_equal(owner.scale, self.scale)
+                        and _same_rowsets(owner.conn, self.conn)):
+                    return owner.__dict__["wdet"]
         wd = kernels.measure_weights(self.points, self.conn, self.dN, self.w)
-        return wd * self.scale[:, None]
+        wd *= self.scale[:, None]
+        if key is not None:
+            _WDET_SHARED[key] = weakref.ref(self)
+        return wd
 
     @cached_property
     def measure(self) -> np.ndarray:

@@ -86,18 +86,18 @@ def _gather(points, conn, e, X):
         X[a, 2] = points[p, 2]
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def measure_weights(points, conn, dN, w):
     """Quadrature weights times measure, ``(ne, nq)`` (m^d)."""
     ne, nn = conn.shape
     nq, _, d = dN.shape
     affine = nn == d + 1
     out = np.empty((ne, nq))
-    for e in nb.prange(ne):
-        X = np.empty((nn, 3))
-        J = np.empty((3, max(d, 1)))
-        G = np.empty((max(d, 1), max(d, 1)))
-        Gi = np.empty((max(d, 1), max(d, 1)))
+    X = np.empty((nn, 3))
+    J = np.empty((3, max(d, 1)))
+    G = np.empty((max(d, 1), max(d, 1)))
+    Gi = np.empty((max(d, 1), max(d, 1)))
+    for e in range(ne):
         _gather(points, conn, e, X)
         if affine:  # linear simplex: constant metric
             det = _metric(X, dN[0], J, G, Gi)

@@ -21,6 +21,8 @@ Writing (:func:`write_mesh`)
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -121,16 +123,76 @@ def _meshio_read(path: Path, formats: list[str]) -> meshio.Mesh:
         reader = readers.get(fmt)
         if reader is None:
             continue
+        notes = io.StringIO()
         try:
-            return reader(str(path))
+            with contextlib.redirect_stderr(notes):  # meshio prints its warnings on stderr
+                m = reader(str(path))
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - any parser failure -> MeshError
             if first_error is None:
                 first_error = (fmt, exc)
+            continue
+        text = " ".join(notes.getvalue().split())
+        if "not closed by" in text:  # a block cut short: the file is truncated
+            raise MeshError(f"{path}: cannot read as a {fmt} mesh (truncated): meshio: "
+                            f"{text[:200]}; expected a complete, valid {fmt} file")
+        return m
     if first_error is None:
         raise MeshError(f"{path}: no meshio reader for formats {formats}")
     fmt, exc = first_error
     raise MeshError(f"{path}: cannot read as a {fmt} mesh (corrupt or truncated?): "
-                    f"{_one_line(exc)}")
+                    f"{_one_line(exc)}; expected a complete, valid {fmt} file")
+
+
+def _check_gmsh2_ascii(path: Path) -> None:
+    """Check the length of every element line of a Gmsh 2 ASCII file.
+
+    meshio takes an element's nodes from the end of its line, so a hand-edited line that lost
+    a node silently turns a tag into a node (a wrong but plausible mesh); refuse it instead.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64).split(b"\n")
+    except OSError:
+        return
+    fmt = head[1].split() if len(head) > 1 and head[0].strip() == b"$MeshFormat" else []
+    if len(fmt) < 2 or not fmt[0].startswith(b"2") or fmt[1] != b"0":
+        return
+    try:
+        from meshio._common import num_nodes_per_cell
+        from meshio.gmsh.common import _gmsh_to_meshio_type
+    except ImportError:  # pragma: no cover - meshio internals moved
+        return
+    in_elements, counted = False, False
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.strip()
+            if line == b"$Elements":
+                in_elements, counted = True, False
+                continue
+            if not in_elements or not line:
+                continue
+            if line == b"$EndElements":
+                in_elements = False
+                continue
+            if not counted:
+                counted = True
+                continue
+            try:
+                vals = [int(t) for t in line.split()]
+            except ValueError:
+                return  # meshio reports it
+            ctype = _gmsh_to_meshio_type.get(vals[1]) if len(vals) > 2 else None
+            if ctype is None or ctype not in num_nodes_per_cell:
+                return  # meshio reports it
+            need = 3 + vals[2] + num_nodes_per_cell[ctype]
+            if len(vals) != need and not raw.endswith(b"\n"):
+                raise MeshError(f"{path}: the file ends inside element {vals[0]} (line "
+                                f"{lineno}): truncated; expected a complete, valid gmsh file")
+            if len(vals) != need:
+                raise MeshError(f"{path}: element {vals[0]} (line {lineno}) has {len(vals)} "
+                                f"numbers; a Gmsh {ctype} element line needs {need} (number, "
+                                f"type, tag count, {vals[2]} tag(s), "
+                                f"{num_nodes_per_cell[ctype]} nodes)")
 
 
 class _Blocks:
@@ -209,7 +271,8 @@ class _Blocks:
             dims = {t: _meshio_dim(t) for t in present}
             if not dims or max(dims.values()) < 1:
                 raise MeshError(f"{self.source}: the file holds no cells of dimension 1 to 3 "
-                                f"(found: {sorted(present) or 'none'})")
+                                f"(found: {sorted(present) or 'none'}); expected line, "
+                                f"triangle, quad, tetra or hexahedron cells")
             dim = max(dims.values())
             want = None
         same = sorted(t for t in present if _meshio_dim(t) == dim)
@@ -296,7 +359,7 @@ def _from_meshio(m: meshio.Mesh, source: str, cell_type: str | None) -> Mesh:
         if data.size and (data.min() < 0 or data.max() >= n_pts):
             bad = int(data.max()) if data.max() >= n_pts else int(data.min())
             raise MeshError(f"{source}: a {mt} cell references node {bad}, but the file has "
-                            f"{n_pts} nodes (indices 0..{n_pts - 1})")
+                            f"{n_pts} nodes; node indices must be in 0..{n_pts - 1}")
         if mt == dom_mtype and not fm.all():
             sel = np.flatnonzero(~fm)
             for name, idx in bl.names_for(i, sel, dim, "region").items():
@@ -405,7 +468,10 @@ def read_mesh(path: str | os.PathLike, *, cell_type: str | None = None,
     except OSError as exc:
         raise MeshError(f"{src}: cannot access the mesh file ({_one_line(exc)})") from None
     if size == 0:
-        raise MeshError(f"{src}: the mesh file is empty")
+        raise MeshError(f"{src}: the mesh file is empty (0 bytes); expected a mesh file with "
+                        f"nodes and cells")
+    if "gmsh" in formats:
+        _check_gmsh2_ascii(p)
     m = _meshio_read(p, formats)
     try:
         mesh = _from_meshio(m, src, cell_type)

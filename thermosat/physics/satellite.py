@@ -8,6 +8,7 @@ the 3 K sink only.)
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 
@@ -25,7 +26,10 @@ from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coati
                                        cell_technology, coating)
 
 __all__ = ["SatelliteDesign", "Satellite", "SatelliteResult", "OrbitResult", "WING_STACK",
-           "grid_shell"]
+           "grid_shell", "ENERGY_TOL_REL", "limit_violations"]
+
+#: relative energy imbalance above which a steady result is flagged (solves reach ~1e-12)
+ENERGY_TOL_REL = 1e-6
 
 #: honeycomb radiator wing: two aluminium face sheets on a 12 mm core (effective properties)
 WING_STACK = (
@@ -116,6 +120,20 @@ class SatelliteDesign:
         return replace(self, **areas)
 
 
+def limit_violations(limits: dict) -> list[str]:
+    """Names of the limits a result's ``limits`` dict fails (a NaN margin fails too):
+    ``junction``, ``cells``, ``coolant_freeze``, ``coolant_boil`` (closer than the required
+    margin) and ``energy_balance`` (relative imbalance above its tolerance)."""
+    need = limits["required_coolant_margin_k"]
+    ok = {"junction": limits["junction_margin_k"] >= 0.0,
+          "cells": limits["cell_margin_k"] >= 0.0,
+          "coolant_freeze": limits["freeze_margin_k"] >= need,
+          "coolant_boil": limits["boil_margin_k"] >= need,
+          "energy_balance": limits.get("energy_imbalance_rel", 0.0)
+          <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL)}
+    return [k for k, v in ok.items() if not v]
+
+
 @dataclass
 class SatelliteResult:
     """Steady satellite solution: fields, power budget, limits and energy balance."""
@@ -138,7 +156,9 @@ class SatelliteResult:
                 f", cells max {t['cell_max_k']:.2f} K, coolant {t['coolant_min_k']:.2f}–"
                 f"{t['coolant_max_k']:.2f} K; PV {p['pv_w'] / 1e3:.2f} kW, compute "
                 f"{p['compute_w'] / 1e3:.2f} kW, pump {p['pump_w']:.1f} W; energy imbalance "
-                f"{self.energy.imbalance_rel:.1e}")
+                f"{self.energy.imbalance_rel:.1e}; "
+                + ("LIMITS VIOLATED: " + ", ".join(self.limits["violations"])
+                   if self.limits.get("violations") else "all limits met"))
 
 
 @dataclass
@@ -166,7 +186,10 @@ class Satellite:
         self._theta = np.radians(d.steady_theta_deg)
         self.panel_fluxes = FluxProvider(env, "sun_pointing", theta_rad=self._theta)
         self.wing_fluxes = FluxProvider(env, "edge_on", theta_rad=self._theta)
-        h = d.element_size_m
+        # element size grows with area beyond ~4000 cells per surface so that large trial
+        # areas in a sizing do not blow up the model
+        h = max(d.element_size_m, math.sqrt(max(d.cell_area_m2 + d.panel_radiator_area_m2,
+                                                d.wing_area_m2 / 2) / 4000.0))
         # panel: cells strip then radiator strip along x
         lc = d.cell_area_m2 / d.panel_width_m
         lr = d.panel_radiator_area_m2 / d.panel_width_m
@@ -334,7 +357,10 @@ class Satellite:
             "freeze_margin_k": lim.freeze_margin, "boil_margin_k": lim.boil_margin,
             "required_coolant_margin_k": d.loop.freeze_margin_k,
             "coolant_message": lim.message,
+            "energy_imbalance_rel": float(res.energy.imbalance_rel),
+            "energy_tolerance_rel": ENERGY_TOL_REL,
         }
+        limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
         power = {"pv_w": p_pv, "compute_w": p_c, "pump_w": p_pump,
                  "distribution_losses_w": d.distribution_loss_fraction * p_pv,

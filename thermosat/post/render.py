@@ -22,8 +22,8 @@ import numpy as np
 from thermosat.errors import InputError
 from thermosat.io_atomic import atomic_path
 
-__all__ = ["render_grid", "render_file", "render_blocks", "render_result", "read_frame",
-           "field_label", "CAMERAS", "READABLE"]
+__all__ = ["CAMERAS", "READABLE", "field_label", "read_frame", "render_blocks", "render_file",
+           "render_grid", "render_result"]
 
 #: camera presets: ``iso`` or a viewing plane (``xy`` looks down −z, ``yx`` up +z, ...)
 CAMERAS = ("iso", "xy", "yx", "xz", "zx", "yz", "zy")
@@ -62,12 +62,12 @@ def _fields(ds) -> list[str]:
 def _scalar_values(ds, scalars: str, source: str) -> tuple[np.ndarray, str]:
     """Values of ``scalars`` on ``ds`` (magnitude for vectors) and ``point``/``cell``."""
     for where, data in (("point", ds.point_data), ("cell", ds.cell_data)):
-        if scalars in data.keys():
+        if scalars in data:
             v = np.asarray(data[scalars], float)
             if v.ndim == 2:
                 v = np.linalg.norm(v, axis=1)
             return v, where
-    if scalars == "temperature_C" and "temperature_K" in ds.point_data.keys():
+    if scalars == "temperature_C" and "temperature_K" in ds.point_data:
         return np.asarray(ds.point_data["temperature_K"], float) - _ZERO_C, "point"
     raise InputError(f"{source}: field {scalars!r} does not exist; available fields: "
                      f"{', '.join(_fields(ds)) or 'none'}")
@@ -122,10 +122,7 @@ def _prepared(ds, values: np.ndarray, where: str, tube_radius: float | None):
             mesh = mesh.linear_copy()
         surf = mesh if hasattr(mesh, "tube") else _surface(mesh)
         if hasattr(surf, "tube") and getattr(surf, "n_lines", 0) > 0 and tube_radius:
-            try:
-                return surf.tube(radius=tube_radius, n_sides=16), True
-            except Exception:  # pragma: no cover - VTK versions without tube support
-                pass
+            return surf.tube(radius=tube_radius, n_sides=16), True
         return surf, True
     return mesh, False
 
@@ -237,7 +234,7 @@ def _read(path: Path):
         raise InputError(f"{path}: file does not exist")
     try:
         return pv.read(path)
-    except Exception as err:  # VTK/meshio raise many kinds of errors on bad files
+    except Exception as err:  # noqa: BLE001 - VTK/meshio raise many kinds on bad files
         raise InputError(f"{path}: cannot read as {path.suffix or 'VTK'} "
                          f"({type(err).__name__}: {err})") from None
 

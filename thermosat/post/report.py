@@ -34,7 +34,8 @@ def tier_table(rows: list[dict]) -> str:
             f"{r['coolant_min_temp_k']:>6.1f}–{r['coolant_max_temp_k']:<6.1f} "
             f"{r['radiator_flux_w_m2']:>6.0f} {r['mass_kg']:>8.0f} "
             f"{_n(r['specific_power_w_kg']):>6}  {r['binding_constraint']}"
-            + ("" if r["feasible"] else "  (INFEASIBLE)"))
+            + ("" if r["feasible"] else "  (INFEASIBLE)")
+            + (f"  [violated: {', '.join(r['violations'])}]" if r.get("violations") else ""))
     return "\n".join(lines)
 
 
@@ -68,7 +69,12 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
     for r in rows:
         t = r["tier"].upper()
         md += ["", f"## {t} ({r['altitude_km']:.0f} km, β = {r['beta_deg']:.0f}°)", "",
-               r["message"], "", "| constraint | margin (K) |", "|---|---|"]
+               r["message"], ""]
+        if r.get("violations"):
+            md += [f"**Limits violated at the design point: {', '.join(r['violations'])}**", ""]
+        elif "violations" in r:
+            md += ["All limits met at the design point.", ""]
+        md += ["| constraint | margin (K) |", "|---|---|"]
         md += [f"| {k} | {v:+.2f} |" for k, v in r["margins_k"].items()]
         o = r.get("orbit", {})
         md += ["", "| power budget | W |", "|---|---|",

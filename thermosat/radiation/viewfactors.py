@@ -54,7 +54,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-from thermosat.errors import InputError, MeshError
+from thermosat.errors import InputError, MeshError, SolverError
 from thermosat.radiation.bvh import (STACK_SIZE, build_bvh, segment_blocked_buf,
                                      triangulate_facets)
 
@@ -491,7 +491,7 @@ def _poly_centroid(P, n, out):
 # --------------------------------------------------------------------------------------------
 # far-field quadrature
 # --------------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _area_pair(xi, wi, ni, n1, xj, wj, nj, n2):
     """Exchange area (m²) by the double-area integral with the given point sets."""
     s = 0.0
@@ -508,7 +508,7 @@ def _area_pair(xi, wi, ni, n1, xj, wj, nj, n2):
     return s / math.pi
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _choose_level(ratio, rtol, level_c):
     """Smallest rule level L with C_L ratio^(2L+2) <= rtol, or -1."""
     q = ratio * ratio
@@ -599,55 +599,6 @@ def _fill_candidates(poly, nv, normals, cent, radius, rows, offsets, pi, pj, pst
                     c += 1
 
 
-@njit(cache=True)
-def _one_pair(i, j, st, poly, nv, normals, cent, radius, areas, qp, qw, rtol, near_factor,
-              level_c, drop_below, obstruct, bmin, bmax, left, right, start, count, v0, e1, e2,
-              tri_facet, glx, glw, Pi, Pj, ci, cj, stack):
-    """Exchange area (m²) of one candidate pair and the method (0 area, 1 contour, 2 blocked)."""
-    for a in range(3):
-        ci[a] = cent[i, a]
-        cj[a] = cent[j, a]
-    method = 0
-    if st == 2:
-        tol = 1e-10 * (radius[i] + radius[j])
-        mi = _clip(poly[i], nv[i], normals[j, 0], normals[j, 1], normals[j, 2],
-                   cent[j, 0], cent[j, 1], cent[j, 2], tol, Pi)
-        mj = _clip(poly[j], nv[j], normals[i, 0], normals[i, 1], normals[i, 2],
-                   cent[i, 0], cent[i, 1], cent[i, 2], tol, Pj)
-        if mi < 3 or mj < 3:
-            return 0.0, 0
-        ai = _poly_centroid(Pi, mi, ci)
-        aj = _poly_centroid(Pj, mj, cj)
-        if ai <= 1e-14 * areas[i] or aj <= 1e-14 * areas[j]:
-            return 0.0, 0
-        g = _contour(Pi, mi, Pj, mj, glx, glw)
-        method = 1
-    else:
-        dx = cent[j, 0] - cent[i, 0]
-        dy = cent[j, 1] - cent[i, 1]
-        dz = cent[j, 2] - cent[i, 2]
-        d = math.sqrt(dx * dx + dy * dy + dz * dz)
-        Li = -1
-        Lj = -1
-        if d > near_factor * (radius[i] + radius[j]) and d > radius[i] + radius[j]:
-            Li = _choose_level(radius[i] / (d - radius[j]), rtol, level_c)
-            Lj = _choose_level(radius[j] / (d - radius[i]), rtol, level_c)
-        if Li >= 0 and Lj >= 0:
-            g = _area_pair(qp[i, Li], qw[i, Li], (Li + 1) * (Li + 1), normals[i],
-                           qp[j, Lj], qw[j, Lj], (Lj + 1) * (Lj + 1), normals[j])
-        else:
-            g = _contour(poly[i], nv[i], poly[j], nv[j], glx, glw)
-            method = 1
-    if g <= 0.0:
-        return 0.0, method
-    if obstruct and g >= drop_below * min(areas[i], areas[j]):
-        if segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
-                               ci[0], ci[1], ci[2], cj[0] - ci[0], cj[1] - ci[1],
-                               cj[2] - ci[2], i, j, 1e-9, 1.0 - 1e-9, stack):
-            return 0.0, 2
-    return g, method
-
-
 @njit(parallel=True, cache=True)
 def _pair_exchange(pi, pj, pst, poly, nv, normals, cent, radius, areas, qp, qw,
                    rtol, near_factor, level_c, drop_below, obstruct,
@@ -671,12 +622,51 @@ def _pair_exchange(pi, pj, pst, poly, nv, normals, cent, radius, areas, qp, qw,
         stack = np.empty(STACK_SIZE, dtype=np.int64)
         for b in range(task, nblock, ntask):
             for k in range(b * block, min(npair, (b + 1) * block)):
-                g, m = _one_pair(pi[k], pj[k], pst[k], poly, nv, normals, cent, radius,
-                                 areas, qp, qw, rtol, near_factor, level_c, drop_below,
-                                 obstruct, bmin, bmax, left, right, start, count, v0, e1, e2,
-                                 tri_facet, glx, glw, Pi, Pj, ci, cj, stack)
+                i = pi[k]
+                j = pj[k]
+                for a in range(3):
+                    ci[a] = cent[i, a]
+                    cj[a] = cent[j, a]
+                g = 0.0
+                if pst[k] == 2:
+                    # straddling pair: clip each to the half-space in front of the other
+                    tol = 1e-10 * (radius[i] + radius[j])
+                    mi = _clip(poly[i], nv[i], normals[j, 0], normals[j, 1], normals[j, 2],
+                               cent[j, 0], cent[j, 1], cent[j, 2], tol, Pi)
+                    mj = _clip(poly[j], nv[j], normals[i, 0], normals[i, 1], normals[i, 2],
+                               cent[i, 0], cent[i, 1], cent[i, 2], tol, Pj)
+                    if mi >= 3 and mj >= 3:
+                        ai = _poly_centroid(Pi, mi, ci)
+                        aj = _poly_centroid(Pj, mj, cj)
+                        if ai > 1e-14 * areas[i] and aj > 1e-14 * areas[j]:
+                            g = _contour(Pi, mi, Pj, mj, glx, glw)
+                            method[k] = 1
+                else:
+                    dx = cent[j, 0] - cent[i, 0]
+                    dy = cent[j, 1] - cent[i, 1]
+                    dz = cent[j, 2] - cent[i, 2]
+                    d = math.sqrt(dx * dx + dy * dy + dz * dz)
+                    Li = -1
+                    Lj = -1
+                    if d > near_factor * (radius[i] + radius[j]) and d > radius[i] + radius[j]:
+                        Li = _choose_level(radius[i] / (d - radius[j]), rtol, level_c)
+                        Lj = _choose_level(radius[j] / (d - radius[i]), rtol, level_c)
+                    if Li >= 0 and Lj >= 0:
+                        g = _area_pair(qp[i, Li], qw[i, Li], (Li + 1) * (Li + 1), normals[i],
+                                       qp[j, Lj], qw[j, Lj], (Lj + 1) * (Lj + 1), normals[j])
+                    else:
+                        g = _contour(poly[i], nv[i], poly[j], nv[j], glx, glw)
+                        method[k] = 1
+                if g <= 0.0:
+                    continue
+                if obstruct and g >= drop_below * min(areas[i], areas[j]):
+                    if segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
+                                           tri_facet, ci[0], ci[1], ci[2], cj[0] - ci[0],
+                                           cj[1] - ci[1], cj[2] - ci[2], i, j, 1e-9,
+                                           1.0 - 1e-9, stack):
+                        method[k] = 2
+                        continue
                 out[k] = g
-                method[k] = m
     return out, method
 
 
@@ -736,6 +726,12 @@ def enforce_closure(G: sp.csr_matrix, areas: np.ndarray, rows: np.ndarray,
     rows : (nf,) bool, facets whose view factors must sum to one
     tol : relative row-sum tolerance
 
+    Raises
+    ------
+    MeshError
+        When a row to close sums to less than 0.5 or more than 1.5 before correction (the
+        enclosure is open or inside out), or to zero.
+
     Returns
     -------
     (G_corrected, iterations)
@@ -747,7 +743,14 @@ def enforce_closure(G: sp.csr_matrix, areas: np.ndarray, rows: np.ndarray,
     if np.any(empty):
         raise MeshError(f"enclosure: {int(empty.sum())} facet(s) see no other facet (first "
                         f"index {int(np.flatnonzero(empty)[0])}); the enclosure is not closed")
+    off = rows & ((rowsum < 0.5 * areas) | (rowsum > 1.5 * areas))
+    if np.any(off):
+        k = int(np.flatnonzero(off)[0])
+        raise MeshError(f"enclosure: {int(off.sum())} facet(s) have view factors summing far "
+                        f"from one (facet {k}: {rowsum[k] / areas[k]:.3f}); the enclosure is "
+                        "not closed or its normals do not point inwards")
     it = 0
+    err = 0.0
     for it in range(1, max_iter + 1):
         rs = s * (G @ s)
         err = np.max(np.abs(rs[rows] / areas[rows] - 1.0)) if np.any(rows) else 0.0
@@ -755,6 +758,9 @@ def enforce_closure(G: sp.csr_matrix, areas: np.ndarray, rows: np.ndarray,
             break
         upd = np.sqrt(areas[rows] / rs[rows])
         s[rows] *= upd
+    if err > max(tol, 1e-9):
+        raise SolverError(f"enclosure: closure correction did not converge in {max_iter} "
+                          f"iterations (row-sum error {err:.2e})")
     S = sp.diags(s)
     Gc = (S @ G @ S).tocsr()
     Gc = ((Gc + Gc.T) * 0.5).tocsr()
@@ -894,9 +900,11 @@ def _compute(points, facets, *, obstruction: bool, drop_below: float, rtol: floa
     I = np.concatenate(keep_i) if keep_i else np.zeros(0, np.int32)
     J = np.concatenate(keep_j) if keep_j else np.zeros(0, np.int32)
     V = np.concatenate(keep_g) if keep_g else np.zeros(0)
-    G = sp.coo_matrix((np.concatenate([V, V]), (np.concatenate([I, J]), np.concatenate([J, I]))),
-                      shape=(nf, nf)).tocsr()
-    G.sum_duplicates()
+    # pairs come ordered by row i, then j > i: the upper triangle is CSR as it stands
+    indptr = np.zeros(nf + 1, dtype=np.int64)
+    np.cumsum(np.bincount(I, minlength=nf), out=indptr[1:])
+    U = sp.csr_matrix((V, J.astype(np.int32), indptr), shape=(nf, nf))
+    G = (U + U.T.tocsr()).tocsr()
     G.sort_indices()
     stats = {"n_facets": nf, "n_candidate_pairs": n_cand, "n_contour_pairs": n_contour,
              "n_blocked_pairs": n_blocked, "n_kept_pairs": int(V.size),
@@ -905,7 +913,7 @@ def _compute(points, facets, *, obstruction: bool, drop_below: float, rtol: floa
 
 
 def view_factors(points, facets, *, obstruction: bool = True, drop_below: float = 1e-12,
-                 cache_dir=None, use_cache: bool = True, enclosure=None, rtol: float = 1e-9,
+                 cache_dir=None, use_cache: bool = True, enclosure=None, rtol: float = 1e-8,
                  near_factor: float = 1.5, chunk_pairs: int = 2_000_000) -> ViewFactors:
     """View factors between planar facets.
 
@@ -921,8 +929,9 @@ def view_factors(points, facets, *, obstruction: bool = True, drop_below: float 
         ``$THERMOSAT_CACHE_DIR/viewfactors``); ``use_cache=False`` bypasses it
     enclosure : ``True`` (all facets form a closed enclosure), a boolean mask or an index array
         of facets whose rows must sum to one; ``None``/``False`` for an open geometry
-    rtol : target relative error of the far-field quadrature (near pairs use the contour
-        integral, ~1e-10)
+    rtol : target error of the far-field quadrature per pair, relative to the pair's scale
+        ``A_i A_j / (π d²)`` (d: centroid distance); pairs where no Gauss rule up to 6 × 6
+        meets it use the contour integral (accurate to ~1e-12 for near pairs)
     near_factor : pairs with centroid distance below ``near_factor·(R_i + R_j)`` (R: facet
         radius) use the contour integral
     chunk_pairs : candidate pairs processed per batch (bounds the memory)

@@ -38,6 +38,9 @@ class LinearSolver:
     amg : ``rs`` (Ruge–Stüben) or ``sa`` (smoothed aggregation)
     refactor_iters : preconditioned iterations with a stale factorisation beyond which it is
         recomputed
+    refresh : when a reused AMG hierarchy converged clearly slower than when it was new,
+        recompute its coarse operators for the next matrix from the kept interpolation
+        (``R A P``) instead of setting it up again
 
     Attributes
     ----------
@@ -47,16 +50,19 @@ class LinearSolver:
     """
 
     def __init__(self, method: str = "auto", direct_max: int = 40_000, amg: str = "rs",
-                 refactor_iters: int = 8):
+                 refactor_iters: int = 8, refresh: bool = True):
         if method not in ("auto", "direct", "amg"):
             raise SolverError(f"linear solver: method {method!r} is not one of auto, direct, amg")
         self.method = method
         self.direct_max = direct_max
         self.amg = amg
         self.refactor_iters = refactor_iters
+        self.refresh = refresh
         self._ml = None
         self._ml_iters = None
         self._ml_key = None
+        self._ml_last = None
+        self.amg_refreshes = 0
         self._lu = None
         self._lu_key = None
         self.iterations: list[int] = []
@@ -178,6 +184,22 @@ class LinearSolver:
 
         return cycle(0, b)
 
+    @staticmethod
+    def _refresh(ml, A):
+        """Put ``A`` on the finest level and recompute the Galerkin coarse operators
+        ``R A P`` with the kept interpolation (much cheaper than a new setup). The coarse
+        levels then see the current radiation term, which alone fixes the near-constant
+        mode of a radiating body without fixed temperatures."""
+        levels = ml.levels
+        levels[0].A = A
+        for i in range(len(levels) - 1):
+            Ac = (levels[i].R @ levels[i].A @ levels[i].P).tocsr()
+            Ac.sort_indices()
+            levels[i + 1].A = Ac
+        for attr in ("P", "LU", "L"):
+            if hasattr(ml.coarse_solver, attr):
+                delattr(ml.coarse_solver, attr)
+
     def _solve_amg(self, A, b, symmetric, rtol, x0):
         bnorm = np.linalg.norm(b)
         if bnorm == 0.0:
@@ -193,12 +215,19 @@ class LinearSolver:
                 self._ml = self._hierarchy(A, symmetric)
                 self._ml_key = key
                 self._ml_iters = None
+                self._ml_last = None
             ml = self._ml
+            if (self.refresh and ml.levels[0].A is not A and self._ml_last is not None
+                    and self._ml_last > self._ml_iters ** 0.75):
+                # the last solve converged clearly slower than the first: refresh
+                self._refresh(ml, A)
+                self.amg_refreshes += 1
             x, its, ok, res = self._krylov(A, b, symmetric, rtol, x0,
                                            lambda r: self._vcycle(ml, r), 300, bnorm)
             if ok:
                 # residual reduction per iteration; rebuild when it is twice as slow per digit
                 rate = min(max(res, 1e-300) ** (1.0 / max(its, 1)), 0.999)
+                self._ml_last = rate
                 if self._ml_iters is None:
                     self._ml_iters = rate
                 elif rate > np.sqrt(self._ml_iters) and its > 3:

@@ -91,7 +91,10 @@ def newton(system: System, T0: np.ndarray, t: float = 0.0, *, mass=None, rtol: f
             with_jac = _ls == 0 and not expect_final
             Rn, data_n, scale_n = system.residual(Tn, t, F, with_jac, mass)
             rel_n = _measure(system, Rn, scale_n)
-            if np.isfinite(rel_n) and (rel_n <= (1 - 1e-4 * alpha) * rel or rel_n < rtol):
+            # sufficient decrease of the unbalanced heat itself (W): far from the answer the
+            # relative measure barely moves (residual and throughput both scale as T⁴)
+            if np.isfinite(rel_n) and (rel_n * scale_n <= (1 - 1e-4 * alpha) * rel * scale
+                                       or rel_n < rtol):
                 break
             alpha *= 0.5
         else:
