@@ -25,7 +25,7 @@ import numpy as np
 from thermosat.mesh.generators import shell
 from thermosat.radiation.viewfactors import stack_facets, view_factors
 
-__all__ = ["satellite_facets", "bench_viewfactors_10k", "main"]
+__all__ = ["bench_viewfactors_10k", "main", "satellite_facets"]
 
 
 def _two_sided(lx, ly, nx, ny, origin, normal, u_axis):
@@ -55,14 +55,14 @@ def satellite_facets(n_bus: int = 20):
             m = shell(2.0, 2.0, n_bus, n_bus, origin=origin, normal=normal, u_axis=u)
             parts.append((m.points, m.boundary("front").facets))
             names.append(f"bus{'-+'[sgn > 0]}{'xyz'[axis]}")
-    nw = int(round(8.0 / h))
+    nw = round(8.0 / h)
     # wing root on the +y bus face (shares facet edges with it: touching pairs)
     parts += _two_sided(2.0, 8.0, n_bus, nw, (-1.0, 1.0, 0.0), (0, 0, 1), (1, 0, 0))
     names += ["wing_top", "wing_bottom"]
-    n6 = int(round(6.0 / h))
+    n6 = round(6.0 / h)
     parts += _two_sided(6.0, 2.0, n6, n_bus, (1.5, -3.0, -1.0), (1, 0, 0), (0, 1, 0))
     names += ["rad1_out", "rad1_in"]
-    n5 = int(round(5.0 / h))
+    n5 = round(5.0 / h)
     parts += _two_sided(5.0, 2.0, n5, n_bus, (-1.5, 3.0, -1.0), (-1, 0, 0), (0, -1, 0))
     names += ["rad2_out", "rad2_in"]
     pts, fac, groups = stack_facets(*parts)

@@ -10,8 +10,7 @@ from thermosat.errors import InputError
 from thermosat.mesh.generators import shell
 from thermosat.physics.constants import SIGMA
 from thermosat.radiation import stack_facets, view_factors
-from thermosat.radiation.radiosity import (RadiosityExchange, facet_node_operator,
-                                           facet_temperatures)
+from thermosat.radiation.radiosity import RadiosityExchange, facet_node_operator, facet_temperatures
 
 
 def _panel(lx, ly, n1, n2, origin, normal, u_axis=None):
@@ -101,7 +100,7 @@ def test_jacobian_matches_finite_differences(dense_limit, eps):
     if eps == "black":
         e = np.ones_like(e)
     rx = RadiosityExchange(vf, e, dense_limit=dense_limit)
-    q, J = rx.heat_and_jacobian(T)
+    _, J = rx.heat_and_jacobian(T)
     if eps == "black":
         assert sp.issparse(J)
     rng = np.random.default_rng(5)

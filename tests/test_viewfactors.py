@@ -17,8 +17,7 @@ import pytest
 
 from thermosat.errors import InputError, MeshError
 from thermosat.mesh.generators import shell
-from thermosat.radiation import (exchange_area, polygon_exchange_area, stack_facets,
-                                 view_factors)
+from thermosat.radiation import exchange_area, polygon_exchange_area, stack_facets, view_factors
 from thermosat.radiation.bvh import build_bvh, segments_blocked, triangulate_facets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +116,7 @@ def test_cube_closure_and_reciprocity_without_correction():
 def test_closed_box_with_internal_obstruction_closes_after_correction():
     box = _cube_inward(4)
     plate = _two_sided(0.8, 0.8, 2, 2, (-0.4, -0.4, 0.1), (0, 0, 1))
-    pts, fac, groups = stack_facets((box[0], box[1]), *plate)
+    pts, fac, _ = stack_facets((box[0], box[1]), *plate)
     raw = view_factors(pts, fac, use_cache=False)
     assert raw.stats["n_blocked_pairs"] > 0
     assert raw.closure_error() > 1e-3          # centroid-ray shadows do not close exactly
@@ -266,7 +265,7 @@ def test_matches_pyviewfactor_on_same_mesh():
 # sparse representation, cache, input errors
 # ------------------------------------------------------------------------------------------
 def test_dropped_factors_go_to_space():
-    pts, fac, (ga, gb) = _opposed(6, gap=3.0)
+    pts, fac, _ = _opposed(6, gap=3.0)
     full = view_factors(pts, fac, use_cache=False, drop_below=0.0)
     cut = np.median(full.F.data)
     sparse = view_factors(pts, fac, use_cache=False, drop_below=cut)

@@ -453,26 +453,40 @@ def _out_lock(root: Path):
         os.close(fd)
 
 
+def _probe(address: str) -> None:
+    """Fail fast (not after Dask's 30 s of retries) when nothing listens at a TCP address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    u = urlsplit(address if "://" in address else f"tcp://{address}")
+    if u.scheme not in ("tcp", "tls") or not u.hostname:
+        return
+    try:
+        with socket.create_connection((u.hostname, u.port or 8786), timeout=10):
+            pass
+    except OSError as err:
+        raise InputError(f"--scheduler {address}: cannot connect: "
+                         f"{err.strerror or err}") from None
+
+
 def _connect(scheduler: str | None, workers: int | None, processes: bool):
     """(client, cluster): a Client on ``scheduler``, or on a new LocalCluster."""
-    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
+        _probe(scheduler)
         try:
             return Client(scheduler, timeout="30s"), None
         except (OSError, TimeoutError) as err:
             raise InputError(f"--scheduler {scheduler}: cannot connect: {err}") from None
     n = max(1, int(workers or os.cpu_count() or 1))
     kw: dict[str, Any] = {}
-    pre = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
     if processes:
+        # set in each worker process before it imports anything (numba reads it on import)
         kw["env"] = dict(WORKER_ENV)
         kw["preload"] = ["thermosat.sweep_eval"]  # workers ignore Ctrl-C (dask_setup)
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": {**pre, **WORKER_ENV},
-                          "distributed.worker.daemon": True}):
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
-                               dashboard_address=":0", silence_logs=logging.ERROR, **kw)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
+                           dashboard_address=":0", silence_logs=logging.ERROR, **kw)
     return Client(cluster), cluster
 
 

@@ -77,17 +77,21 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
         partial = out / f".{tier}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         s = case.sizing
-        row = run_tier(tier, case.to_design(), case.compute.demand_w, partial, vary=s.vary,
-                       area_bounds_m2=(s.min_area_m2, s.max_area_m2),
-                       n_orbits=case.transient.n_orbits, steps=case.transient.steps,
-                       curve=curve, progress=log)
-        row["case_fingerprint"] = fp
-        # paths inside the tier folder, as they will be after the rename
-        row["files"] = {k: str(final / Path(v).name) for k, v in row["files"].items()}
-        atomic_write_text(partial / "result.json", json.dumps(row, indent=2, default=float))
+        try:
+            row = run_tier(tier, case.to_design(), case.compute.demand_w, partial,
+                           vary=s.vary, area_bounds_m2=(s.min_area_m2, s.max_area_m2),
+                           n_orbits=case.transient.n_orbits, steps=case.transient.steps,
+                           curve=curve, progress=log)
+            row["case_fingerprint"] = fp
+            # paths inside the tier folder, as they will be after the rename
+            row["files"] = {k: str(final / Path(v).name) for k, v in row["files"].items()}
+            atomic_write_text(partial / "case.toml", case.to_toml())
+            atomic_write_text(partial / "result.json", json.dumps(row, indent=2, default=float))
+        except BaseException:  # interrupted or failed: leave no half-written tier behind
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
         shutil.rmtree(final, ignore_errors=True)
         partial.rename(final)
-        (final / "case.toml").write_text(case.to_toml())
         rows.append(row)
         texts[tier] = case.to_toml()
         log(f"{tier}: done in {row['time_s']:.0f} s → {final}")

@@ -26,7 +26,11 @@ _CENTER = {"line": [0.5], "tri": [1 / 3, 1 / 3], "quad": [0.0, 0.0], "tet": [0.2
 def region_ids(mesh: Mesh) -> np.ndarray:
     """Integer region id per cell (index into sorted region names, −1 for none)."""
     ids = np.full(mesh.n_cells, -1, np.int32)
-    for i, name in enumerate(sorted(mesh.cell_regions)):
+    names = sorted(mesh.cell_regions)
+    for i, name in enumerate(names):
+        # the all-cells region of generated meshes must not hide the named sub-regions
+        if name == "domain" and len(names) > 1:
+            continue
         ids[mesh.cell_regions[name]] = i
     return ids
 

@@ -18,8 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["BVH", "LEAF_SIZE", "STACK_SIZE", "build_bvh", "triangulate_facets",
-           "segment_blocked", "segment_blocked_buf", "segments_blocked"]
+__all__ = [
+    "BVH",
+    "LEAF_SIZE",
+    "STACK_SIZE",
+    "build_bvh",
+    "segment_blocked",
+    "segment_blocked_buf",
+    "segments_blocked",
+    "triangulate_facets",
+]
 
 #: maximum number of triangles in a leaf
 LEAF_SIZE = 4

@@ -45,8 +45,12 @@ from thermosat.errors import InputError, SolverError
 from thermosat.physics.constants import SIGMA, T_SINK_DEFAULT
 from thermosat.radiation.viewfactors import ViewFactors
 
-__all__ = ["RadiosityExchange", "ExchangeBreakdown", "facet_node_operator",
-           "facet_temperatures"]
+__all__ = [
+    "ExchangeBreakdown",
+    "RadiosityExchange",
+    "facet_node_operator",
+    "facet_temperatures",
+]
 
 
 def facet_node_operator(facet_nodes, n_nodes: int | None = None) -> sp.csr_matrix:

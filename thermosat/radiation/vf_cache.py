@@ -23,7 +23,7 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     from thermosat.radiation.viewfactors import ViewFactors
 
-__all__ = ["default_cache_dir", "geometry_key", "cache_path", "load", "save"]
+__all__ = ["cache_path", "default_cache_dir", "geometry_key", "load", "save"]
 
 _FORMAT = 1
 
@@ -66,7 +66,7 @@ def cache_path(key: str, cache_dir=None) -> Path:
     return d / f"vf-{key}.npz"
 
 
-def save(key: str, vf: "ViewFactors", cache_dir=None) -> Path | None:
+def save(key: str, vf: ViewFactors, cache_dir=None) -> Path | None:
     """Write ``vf`` atomically; returns the path, or None if the directory is not writable."""
     path = cache_path(key, cache_dir)
     try:
@@ -90,7 +90,7 @@ def save(key: str, vf: "ViewFactors", cache_dir=None) -> Path | None:
     return path
 
 
-def load(key: str, cache_dir=None) -> "ViewFactors | None":
+def load(key: str, cache_dir=None) -> ViewFactors | None:
     """The cached :class:`ViewFactors` of ``key``, or None (missing, unreadable or stale)."""
     from thermosat.radiation.viewfactors import ViewFactors
 

@@ -46,6 +46,7 @@ factor, as in least-squares view-factor smoothing with weights ∝ G). The rest
 """
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass, field
@@ -55,18 +56,17 @@ import scipy.sparse as sp
 from numba import njit, prange
 
 from thermosat.errors import InputError, MeshError, SolverError
-from thermosat.radiation.bvh import (STACK_SIZE, build_bvh, segment_blocked_buf,
-                                     triangulate_facets)
+from thermosat.radiation.bvh import STACK_SIZE, build_bvh, segment_blocked_buf, triangulate_facets
 
 __all__ = [
-    "ViewFactors",
     "FacetGeometry",
-    "facet_geometry",
-    "view_factors",
-    "exchange_area",
-    "polygon_exchange_area",
+    "ViewFactors",
     "enforce_closure",
+    "exchange_area",
+    "facet_geometry",
+    "polygon_exchange_area",
     "stack_facets",
+    "view_factors",
 ]
 
 #: bump when the numerics change, so that cached matrices are recomputed
@@ -188,7 +188,7 @@ def facet_geometry(points, facets) -> FacetGeometry:
                             "triangles")
         e = np.roll(poly[q], -1, axis=1) - poly[q]
         turn = np.einsum("ikj,ij->ik", np.cross(e, np.roll(e, -1, axis=1)), normals[q])
-        concave = turn.min(axis=1) <= 0.0
+        concave = turn.min(axis=1) < -1e-12 * scale[q] ** 2    # collapsed corners are fine
         if np.any(concave):
             raise MeshError(f"facets: {int(concave.sum())} quad facet(s) not convex (first "
                             f"index {int(q[np.flatnonzero(concave)[0]])})")
@@ -383,8 +383,7 @@ def _edge_pair(ax, ay, az, ux, uy, uz, bx, by, bz, vx, vy, vz, glx, glw):
                 if s > lo + 1e-3 * h and s < hi - 1e-3 * h and sg[k] < 0.25 * h:
                     split = s
             dk = math.sqrt(dx * dx + sg[k] * sg[k])
-            if dk < dmin:
-                dmin = dk
+            dmin = min(dmin, dk)
         if h <= _ETA * dmin or h < _H_MIN or sp_ >= 94 or panels >= _MAX_PANELS:
             acc = 0.0
             for q in range(ng):
@@ -430,7 +429,7 @@ def _contour(P, nP, Q, nQ, glx, glw):
             total += uv * _edge_pair(P[a, 0], P[a, 1], P[a, 2], ux, uy, uz,
                                      Q[b, 0], Q[b, 1], Q[b, 2], vx, vy, vz, glx, glw)
     g = total / (4.0 * math.pi)
-    return g if g > 0.0 else 0.0
+    return max(0.0, g)
 
 
 @njit(cache=True)
@@ -659,13 +658,13 @@ def _pair_exchange(pi, pj, pst, poly, nv, normals, cent, radius, areas, qp, qw,
                         method[k] = 1
                 if g <= 0.0:
                     continue
-                if obstruct and g >= drop_below * min(areas[i], areas[j]):
-                    if segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
-                                           tri_facet, ci[0], ci[1], ci[2], cj[0] - ci[0],
-                                           cj[1] - ci[1], cj[2] - ci[2], i, j, 1e-9,
-                                           1.0 - 1e-9, stack):
-                        method[k] = 2
-                        continue
+                if (obstruct and g >= drop_below * min(areas[i], areas[j])
+                        and segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1,
+                                                e2, tri_facet, ci[0], ci[1], ci[2],
+                                                cj[0] - ci[0], cj[1] - ci[1], cj[2] - ci[2],
+                                                i, j, 1e-9, 1.0 - 1e-9, stack)):
+                    method[k] = 2
+                    continue
                 out[k] = g
     return out, method
 
@@ -875,7 +874,7 @@ def _compute(points, facets, *, obstruction: bool, drop_below: float, rtol: floa
         nxt = int(np.searchsorted(cum, base + chunk_pairs, side="right"))
         bounds.append(max(nxt, bounds[-1] + 1) if nxt < nf else nf)
     glx, glw = _GLX, _GLW
-    for r0, r1 in zip(bounds[:-1], bounds[1:]):
+    for r0, r1 in itertools.pairwise(bounds):
         rws = rows[r0:r1]
         c = counts[r0:r1]
         offs = np.concatenate([[0], np.cumsum(c)[:-1]]).astype(np.int64)

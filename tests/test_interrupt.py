@@ -1,0 +1,211 @@
+"""Nothing lost, nothing half-written: real ``thermosat solve`` / ``thermosat size`` runs killed
+mid-way (SIGINT and SIGKILL) leave no partial result files, and a rerun of ``size`` skips the
+tiers already finished for the same case.
+
+The runs are subprocesses (``python -m thermosat.cli``) on a deliberately coarse case (2 m panel
+elements, 2 chip packages of mesh density 2, 8 transient steps) so a tier takes ~15 s. The
+kill is timed on the progress lines the CLI prints on stderr; the checks are invariants that
+must hold whenever the kill lands: an output folder is either absent or complete, and only
+hidden temporary names (``.<name>...``) may remain after SIGKILL (a rerun replaces them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from thermosat.cases import parse_case
+
+COARSE = """\
+description = "coarse interrupt-test satellite"
+[orbit]
+tier = "vleo"
+[panel]
+cell_area_m2 = 100.0
+panel_radiator_area_m2 = 300.0
+width_m = 20.0
+element_size_m = 2.0
+back = "z93"
+radiator_front = "z93"
+[compute]
+n_chips = 2
+chip = "gb300"
+demand_w = 25000.0
+[loop]
+fluid = "ammonia"
+pressure_pa = 3000000.0
+pipe_pitch_m = 1.0
+[sizing]
+min_area_m2 = 40.0
+max_area_m2 = 3000.0
+[transient]
+steps = 8
+[mesh]
+package_mesh_density = 2
+"""
+
+TIMEOUT = 300
+
+
+class Run:
+    """A CLI subprocess whose stderr lines are collected as they come."""
+
+    def __init__(self, args, cwd):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "thermosat.cli", *args], cwd=cwd,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+        self.lines: list[str] = []
+        self._t = threading.Thread(target=self._pump, daemon=True)
+        self._t.start()
+
+    def _pump(self):
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = TIMEOUT) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if any(text in line for line in self.lines):
+                return
+            if self.proc.poll() is not None:
+                self._t.join(5)
+                if any(text in line for line in self.lines):
+                    return
+                raise AssertionError(f"process ended ({self.proc.returncode}) before "
+                                     f"{text!r}; stderr:\n" + "\n".join(self.lines))
+            time.sleep(0.05)
+        self.proc.kill()
+        raise AssertionError(f"no {text!r} within {timeout} s; stderr:\n" + "\n".join(self.lines))
+
+    def signal(self, sig) -> int:
+        self.proc.send_signal(sig)
+        return self.finish()
+
+    def finish(self) -> int:
+        try:
+            self.proc.wait(TIMEOUT)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self.stdout = self.proc.stdout.read()
+        self._t.join(5)
+        self.stderr = "\n".join(self.lines)
+        return self.proc.returncode
+
+
+@pytest.fixture()
+def case_file(tmp_path):
+    path = tmp_path / "coarse.toml"
+    path.write_text(COARSE)
+    return path
+
+
+def _visible(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def _assert_interrupted(run: Run, rc: int) -> None:
+    assert rc == 130, (rc, run.stderr)
+    assert "Traceback" not in run.stderr
+    assert run.lines[-1].endswith("interrupted; finished results are kept"), run.stderr
+
+
+# ============================================================================ thermosat solve
+@pytest.mark.parametrize("when", ["model built", "orbit transient"])
+def test_solve_sigint_leaves_no_output(tmp_path, case_file, when):
+    out = tmp_path / "out"
+    run = Run(["solve", str(case_file), "--out", str(out)], tmp_path)
+    run.wait_for(when)
+    time.sleep(0.3)
+    _assert_interrupted(run, run.signal(signal.SIGINT))
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coarse.toml"]   # no temp folders
+
+
+def _complete_solve_folder(out: Path) -> dict:
+    rec = json.loads((out / "result.json").read_text())
+    for name in rec["files"]:
+        assert (out / name.rstrip("/")).exists(), name
+    assert parse_case((out / "case.toml").read_text()).fingerprint() == \
+        rec["case"]["fingerprint"]
+    return rec
+
+
+def test_solve_sigkill_keeps_the_previous_result(tmp_path, case_file):
+    """A finished earlier result in --out stays whole when a new run is killed, whenever the
+    kill lands (here: during the solve, and at the start of the write phase)."""
+    out = tmp_path / "out"
+    first = Run(["solve", str(case_file), "--out", str(out), "--no-transient"], tmp_path)
+    assert first.finish() == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    _complete_solve_folder(out)
+    for when in ("steady hot case", "transient solved"):
+        run = Run(["solve", str(case_file), "--out", str(out)], tmp_path)
+        run.wait_for(when)
+        assert run.signal(signal.SIGKILL) == -signal.SIGKILL
+        assert _visible(tmp_path) == ["coarse.toml", "out"]
+        rec = _complete_solve_folder(out)
+        if rec.get("transient") is None:       # still the old one: byte for byte
+            assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+# ============================================================================ thermosat size
+def _complete_tier(folder: Path, fingerprint: str) -> dict:
+    row = json.loads((folder / "result.json").read_text())
+    assert row["case_fingerprint"] == fingerprint
+    assert parse_case((folder / "case.toml").read_text()).fingerprint() == fingerprint
+    for path in row["files"].values():
+        if Path(path).parent == folder:
+            assert Path(path).exists(), path
+    return row
+
+
+def test_size_killed_then_rerun_skips_finished_tiers(tmp_path, case_file):
+    out = tmp_path / "size"
+    args = ["size", "--case", str(case_file), "--out", str(out), "--no-curve"]
+    base = parse_case(COARSE)
+    fp = {t: base.with_values({"orbit.tier": t, "orbit.altitude_km": None}).fingerprint()
+          for t in ("vleo", "leo")}
+
+    # 1. SIGKILL while the second tier is being sized: the first is complete, nothing else
+    run = Run(args, tmp_path)
+    run.wait_for("vleo: done")
+    run.wait_for("leo: sizing")
+    time.sleep(0.5)
+    assert run.signal(signal.SIGKILL) == -signal.SIGKILL
+    assert _visible(out) == ["vleo"]                     # no results.json / report.md / leo
+    _complete_tier(out / "vleo", fp["vleo"])
+    vleo_bytes = {p.name: p.read_bytes() for p in (out / "vleo").iterdir() if p.is_file()}
+
+    # 2. rerun: vleo is skipped (not recomputed); SIGINT during leo leaves no partial tier
+    run = Run(args, tmp_path)
+    run.wait_for("leo: sizing")
+    assert any("vleo: finished result for this case found" in ln for ln in run.lines)
+    assert not any(ln.startswith("vleo: sizing") for ln in run.lines)
+    time.sleep(0.5)
+    _assert_interrupted(run, run.signal(signal.SIGINT))
+    assert sorted(p.name for p in out.iterdir()) == ["vleo"]      # no .leo.partial either
+    assert {p.name: p.read_bytes() for p in (out / "vleo").iterdir() if p.is_file()} == \
+        vleo_bytes
+
+    # 3. a rerun for the finished tier completes from it: summary files written, tier intact
+    run = Run(["size", "--tier", "vleo", "--case", str(case_file), "--out", str(out),
+               "--no-curve", "--json"], tmp_path)
+    rc = run.finish()
+    assert rc in (0, 1), run.stderr                     # 1: the coarse design is infeasible
+    assert any("vleo: finished result for this case found" in ln for ln in run.lines)
+    assert sorted(p.name for p in out.iterdir()) == ["report.md", "results.json", "vleo"]
+    rows = json.loads(run.stdout)["tiers"]
+    assert [r["tier"] for r in rows] == ["vleo"] and rows[0]["case_fingerprint"] == fp["vleo"]
+    assert json.loads((out / "results.json").read_text())["tiers"][0]["case_fingerprint"] == \
+        fp["vleo"]
+    assert {p.name: p.read_bytes() for p in (out / "vleo").iterdir() if p.is_file()} == \
+        vleo_bytes
