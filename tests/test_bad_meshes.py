@@ -13,10 +13,12 @@ import importlib.util
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from thermosat.cli import main
 from thermosat.errors import MeshError, ThermosatError
@@ -178,8 +180,6 @@ def test_unknown_cell_type_option_is_one_line(capsys):
 # --------------------------------------------------------------------------- fuzzing the CLI path
 # (tests/test_mesh_checks.py and tests/test_mesh_io.py fuzz check_mesh and read_mesh; these
 # cover what they do not: hand edits that drop a number from a Gmsh line, and the CLI.)
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _GOOD_GMSH = (ROOT / "meshes" / "panel_quad.msh").read_text()
 _LINES = _GOOD_GMSH.splitlines(keepends=True)

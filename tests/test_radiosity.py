@@ -41,8 +41,11 @@ def test_energy_conservation_sum_equals_net_to_space(dense_limit):
     assert rx.dense == (dense_limit > 0)
 
 
-def test_dense_and_iterative_paths_agree():
+@pytest.mark.parametrize("some_black", [False, True])
+def test_dense_and_iterative_paths_agree(some_black):
     _, _, _, vf, eps, T = _open_scene()
+    if some_black:
+        eps[::3] = 1.0
     qd = RadiosityExchange(vf, eps, dense_limit=10_000).heat(T)
     qs = RadiosityExchange(vf, eps, dense_limit=0).heat(T)
     assert np.allclose(qd, qs, rtol=1e-10, atol=1e-10 * np.abs(qd).max())

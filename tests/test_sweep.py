@@ -106,6 +106,9 @@ def test_base_case_is_a_file_relative_to_the_sweep_or_a_tier(tmp_path):
 
 # --- sampling ---------------------------------------------------------------------------------
 def test_grid_has_one_point_per_combination_last_field_fastest():
+    spec = parse_sweep(SELFTEST)
+    assert spec.sampling.method == "grid" and [p.field for p in spec.parameters] == [
+        "radiator.area_m2", "radiator.emissivity"]
     params = [Parameter(field="a.x", values=[1, 2, 3]),
               Parameter(field="a.y", range=(10.0, 1000.0), n=3, log=True),
               Parameter(field="a.c", values=["z93", "osr"])]
@@ -355,6 +358,19 @@ def test_sweep_fields_are_checked_against_the_case_schema(tmp_path):
     from thermosat.cases import parse_case
 
     assert plan.fingerprint == parse_case(SMALL_CASE).fingerprint()
+    # a value valid only in combination (no wings beside a radiator strip) is not an error;
+    # the one invalid combination (no radiator at all) becomes a failed point when run
+    combo = REAL_SWEEP.replace('"wings.coating"', '"panel.panel_radiator_area_m2"').replace(
+        '["z93"]', "[0.0, 10.0]").replace("[16.0, 32.0]", "[0.0, 16.0]")
+    assert len(prepare(load_sweep(write(tmp_path, combo))).points) == 4
+
+
+def test_example_sweep_is_valid():
+    pytest.importorskip("thermosat.defaults")
+    plan = prepare(load_sweep(Path(__file__).resolve().parent.parent / "sweeps" /
+                              "example.toml"))
+    assert len(plan.points) == 4 * 3 * 3
+    assert plan.fixed["panel.panel_radiator_area_m2"] == 0.0
 
 
 def test_real_solve_point_on_a_coarse_mesh(tmp_path):
@@ -389,7 +405,8 @@ def test_fixed_fields_apply_to_every_point_and_to_the_base_fingerprint(tmp_path)
         assert set(v) == {"radiator.area_m2", "radiator.emissivity"}
         T = (2000.0 / v["radiator.area_m2"] / (2 * v["radiator.emissivity"] * SIGMA)) ** 0.25
         assert r["outputs"]["temperature_k"] == pytest.approx(T, rel=1e-12)
-    with pytest.raises(CaseError, match=r"sweep.toml: fixed: radiator.heat: not a field"):
+    with pytest.raises(CaseError, match=r"sweep.toml: fixed \(radiator.heat = 2000.0\): "
+                                        r"radiator.heat: not a field"):
         prepare(load_sweep(write(tmp_path, text.replace("heat_w", "heat"))))
     with pytest.raises(CaseError, match=r"'radiator.area_m2' is also in \[fixed\]"):
         load_sweep(write(tmp_path, text.replace("heat_w", "area_m2")))

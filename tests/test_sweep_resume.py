@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-N_POINTS = 24
+N_POINTS = 30
 SWEEP = f"""
 base_case = "default"
 mode = "selftest"

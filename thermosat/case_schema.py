@@ -533,15 +533,15 @@ class CaseModel(_Section):
         # tubes must fit on every radiator section
         sections = []
         if p.panel_radiator_area_m2 > 0:
-            sections.append(("panel radiator strip", p.panel_radiator_area_m2 / p.width_m,
+            sections.append(("the panel radiator strip", p.panel_radiator_area_m2 / p.width_m,
                              p.width_m))
         if w.area_m2 > 0:
             sections.append(("each wing", w.area_m2 / 2 / w.width_m, w.width_m))
         for what, a, b in sections:
-            if lp.pipe_pitch_m >= min(a, b):
-                raise FieldError("loop.pipe_pitch_m", f"{lp.pipe_pitch_m:g} m is not smaller "
-                                 f"than the {what} ({a:.3g} m × {b:.3g} m)",
-                                 f"< {min(a, b):.3g} m")
+            if lp.pipe_pitch_m > min(a, b):
+                raise FieldError("loop.pipe_pitch_m", f"{lp.pipe_pitch_m:g} m is wider than "
+                                 f"{what} ({a:.3g} m × {b:.3g} m): no room for one tube pass",
+                                 f"≤ {min(a, b):.3g} m")
         # limits in the right order
         fl = lp.fluid_object()
         t_lo = fl.T_freeze + lp.freeze_margin_k

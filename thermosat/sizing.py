@@ -22,7 +22,7 @@ from thermosat.physics.package import hand_resistance
 from thermosat.physics.satellite import Satellite, SatelliteDesign, SatelliteResult
 
 __all__ = ["SizingResult", "size_design", "constraint_margins", "mass_budget",
-           "lumped_radiator_area", "junction_floor_k"]
+           "lumped_radiator_area", "junction_floor_k", "size_case"]
 
 
 def constraint_margins(design: SatelliteDesign, res: SatelliteResult) -> dict[str, float]:
@@ -258,3 +258,18 @@ def require_feasible(sizing: SizingResult) -> SizingResult:
     if not sizing.feasible:
         raise PhysicsLimitError(sizing.message)
     return sizing
+
+
+def size_case(case) -> dict:
+    """Size a validated case file (``thermosat.cases.Case``); returns the per-tier JSON row
+    of ``thermosat size`` without files (used by design sweeps)."""
+    from thermosat.tier_job import contract_row
+
+    s = case.sizing
+    design = case.to_design()
+    sizing = size_design(design, case.compute.demand_w, vary=s.vary,
+                         area_bounds_m2=(s.min_area_m2, s.max_area_m2))
+    tier = case.orbit.tier or f"{design.orbit.altitude_m / 1e3:.0f} km"
+    row = contract_row(tier, design, sizing)
+    row.pop("files", None)
+    return row

@@ -37,6 +37,8 @@ result to ``OUT/points/<point_id>.json`` as soon as it arrives, and rebuilds ``r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import itertools
 import json
 import logging
@@ -46,13 +48,13 @@ import re
 import signal
 import sys
 import uuid
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -62,7 +64,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from thermosat.errors import CaseError, InputError
 from thermosat.sweep_eval import MODES, CaseRef, evaluate_point, get_mode, resolve_base
-from thermosat.sweep_store import SweepStore, flatten, point_id
+from thermosat.sweep_store import SweepStore, canonical_values, flatten, point_id
 
 __all__ = ["SweepSpec", "Parameter", "Sampling", "Sweep", "Plan", "load_sweep", "parse_sweep",
            "fixed_values",
@@ -357,32 +359,58 @@ class Plan:
 
 
 def prepare(sweep: Sweep) -> Plan:
-    """Load the base case, check every varied field (and each value or range end) by applying
-    it to the base case, and give each point its id. Raises :class:`CaseError`."""
+    """Load the base case, check every varied field (each listed value, or both ends of a range)
+    and the ``[fixed]`` fields by applying them to the base case, and give each point its id.
+
+    A value is checked together with ``[fixed]`` and the other fields of a sweep point (the
+    first point, then up to four points that have this value), so a value that is only valid in
+    combination (a wing area of 0 beside a radiator strip) passes, while an unknown field or an
+    out-of-range value is an error before anything runs. Raises :class:`CaseError`.
+    """
     mode = get_mode(sweep.spec.mode)
+    try:
+        mode.require()
+    except CaseError as err:
+        raise CaseError(f"{sweep.source}: {err}") from None
     try:
         base = mode.load(sweep.base)
     except CaseError as err:
         raise CaseError(f"{sweep.source}: base_case: {err}") from None
     fixed = fixed_values(sweep.spec)
-    if fixed:
-        try:
-            base = mode.apply(base, fixed)
-        except CaseError as err:
-            raise CaseError(f"{sweep.source}: fixed: {err}") from None
-    for i, p in enumerate(sweep.spec.parameters):
+    raw = sweep.points()
+
+    where = {key: "fixed" for key in fixed}
+    where.update({p.field: f"parameters[{i}]" for i, p in enumerate(sweep.spec.parameters)})
+
+    def check(field: str, v: Any, contexts: list[dict]) -> None:
+        first = None
+        for ctx in contexts:
+            values = {**fixed, **ctx, field: v}
+            try:
+                mode.apply(base, values)
+                return
+            except CaseError as err:
+                first = first or (err, values)
+        err, values = first
+        # blame the field the message names (a bad field in the context, not the one checked)
+        named = [f for f in where if re.search(rf"(^|\s){re.escape(f)}:", str(err))]
+        f = named[0] if named else field
+        raise CaseError(f"{sweep.source}: {where[f]} ({f} = {values[f]!r}): {err}")
+
+    for key, v in fixed.items():
+        check(key, v, raw[:1])
+    for p in sweep.spec.parameters:
         probe = _grid_values(p) if p.values is not None else list(p.range)
         if p.integer and p.range is not None:
             probe = [math.ceil(p.range[0]), math.floor(p.range[1])]
         for v in dict.fromkeys(probe):
-            try:
-                mode.apply(base, {p.field: v})
-            except CaseError as err:
-                raise CaseError(f"{sweep.source}: parameters[{i}] ({p.field} = {v!r}): "
-                                f"{err}") from None
+            same = [pt for pt in raw if pt[p.field] == v][:4]
+            check(p.field, v, raw[:1] + same)
     fp = mode.fingerprint(base)
+    if fixed:  # the base case of every point is the base file with [fixed] applied
+        fp = hashlib.sha256(f"{fp}\n{json.dumps(canonical_values(fixed), sort_keys=True)}"
+                            .encode()).hexdigest()
     points, seen = [], set()
-    raw = sweep.points()
     for values in raw:
         pid = point_id(fp, values, sweep.spec.mode)
         if pid in seen:
@@ -635,26 +663,29 @@ def _run(plan: Plan, store: SweepStore, *, scheduler, workers, processes, progre
                 if bar is not None:
                     bar.close()
     with _signals_deferred() as deferred:
-        n_disk = sum(1 for pt in plan.points if store.read_point(pt["point_id"]) is not None)
+        rows = store.records(plan.points)
+        n_disk = sum(1 for r in rows if r["status"] != "pending")
+        failed_total = sum(1 for r in rows if r["status"] == "failed")
         run.update(finished=_now(), done=counts["done"], failed=counts["failed"],
                    interrupted=interrupted)
         store.write_manifest(_manifest(plan, store, run))
         extra = {"mode": sweep.spec.mode, "base_case": sweep.base.label,
                  "base_fingerprint": plan.fingerprint, "run_id": run_id}
-        csv_path, json_path = store.rebuild(plan.points, sweep.fields, extra)
+        csv_path, json_path = store.rebuild(plan.points, sweep.fields, extra, rows=rows)
     if deferred:
         interrupted = True
     plot_path = None
     if plot and not interrupted:
         try:
-            fig = summary_figure(store.records(plan.points), sweep.fields,
-                                 _plot_outputs(plan, store), title=_title(plan))
+            fig = summary_figure(rows, sweep.fields, _plot_outputs(plan, rows),
+                                 title=_title(plan))
             if fig is not None:
                 plot_path = str(store.write_plot(fig))
         except KeyboardInterrupt:
             interrupted = True
-    failed_total = sum(1 for pt in plan.points
-                       if (r := store.read_point(pt["point_id"])) and r["status"] == "failed")
+        except Exception as err:  # the data is safe on disk; a plot problem is only a warning
+            print(f"thermosat sweep: warning: summary plot not written: {_one_line(err)}",
+                  file=sys.stderr)
     return {"points": len(plan.points), "done": counts["done"], "failed": counts["failed"],
             "skipped": skipped, "remaining": len(plan.points) - n_disk, "on_disk": n_disk,
             "failed_total": failed_total, "interrupted": interrupted, "out": str(store.root),
@@ -722,11 +753,10 @@ def _varies(vals: list) -> bool:
     return len({json.dumps(v, sort_keys=True) for v in vals}) > 1
 
 
-def _plot_outputs(plan: Plan, store: SweepStore, limit: int = 4) -> list[str]:
+def _plot_outputs(plan: Plan, records: list[dict], limit: int = 4) -> list[str]:
     """Outputs for the summary plot: ``[plot] outputs``, else the mode's preferred outputs,
     then other numeric outputs that vary, at most ``limit``."""
-    rows = [flatten(r.get("outputs") or {}) for r in store.records(plan.points)
-            if r.get("status") == "done"]
+    rows = [flatten(r.get("outputs") or {}) for r in records if r.get("status") == "done"]
     if not rows:
         return []
     numeric: dict[str, list] = {}
@@ -779,6 +809,8 @@ def summary_figure(rows: list[dict], fields: list[str], outputs: list[str], *,
             y = np.asarray([r.get(o) if _numeric(r.get(o)) else np.nan for r in flat], float)
             sc = ax.scatter(x, y, c=c, s=16, cmap="viridis" if c is not None else None,
                             alpha=0.85, edgecolors="none")
+            if "margin" in o:  # margins: positive = the limit is met
+                ax.axhline(0.0, color="firebrick", lw=0.8, ls="--")
             if cats:
                 ax.set_xticks(range(len(cats)), cats, rotation=30, ha="right", fontsize=8)
             if i == nr - 1:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import socket
 import time
@@ -39,8 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from thermosat.errors import CaseError, ThermosatError
 
-__all__ = ["CaseRef", "Mode", "MODES", "register_mode", "resolve_base", "check_values",
-           "evaluate", "evaluate_point", "SelftestCase", "SIGMA"]
+__all__ = ["CaseRef", "Mode", "MODES", "register_mode", "get_mode", "resolve_base", "evaluate",
+           "evaluate_point", "jsonable", "SelftestCase", "SIGMA"]
 
 #: Stefan–Boltzmann constant (W/m²K⁴), CODATA 2018
 SIGMA = 5.670374419e-8
@@ -48,11 +47,10 @@ SIGMA = 5.670374419e-8
 
 @dataclass(frozen=True)
 class CaseRef:
-    """A base case as plain data: the TOML text of a case file, or a built-in tier default.
-
-    ``path`` (absolute) is kept so a worker on the same machine can load the file itself
-    (relative references inside the case keep working); a worker that cannot see it uses
-    ``text``.
+    """A base case as plain data, sent to every worker: the TOML ``text`` of the case file (a
+    built-in tier's case is rendered to TOML too), so workers on other machines need no files.
+    ``path`` (absolute) and ``tier`` are kept for the record; ``text = None`` means the mode's
+    built-in default.
     """
 
     label: str
@@ -81,6 +79,8 @@ class Mode:
     description: str = ""
     #: outputs the summary plot shows first (flattened dotted names), if present
     plot_outputs: tuple[str, ...] = ()
+    #: raises CaseError when the mode cannot run in this installation
+    require: Callable[[], None] = lambda: None
 
 
 MODES: dict[str, Mode] = {}
@@ -221,26 +221,18 @@ def _case_tiers() -> tuple[str, ...]:
 
 
 def _builtin_case(tier: str):
-    """The built-in default case of ``tier`` (from thermosat.cases / thermosat.defaults, else
-    the repository's ``cases/<tier>.toml``)."""
-    import importlib
-
+    """The built-in default case of ``tier``: :func:`thermosat.defaults.default_case` (else the
+    repository's ``cases/<tier>.toml``)."""
     cases = _cases()
-    for mod_name in ("thermosat.cases", "thermosat.defaults"):
-        try:
-            mod = importlib.import_module(mod_name)
-        except ModuleNotFoundError as err:
-            if err.name != mod_name:
-                raise
-            continue
-        for fn in ("default_case", "tier_case", "builtin_case", "case_for_tier"):
-            if callable(getattr(mod, fn, None)):
-                return getattr(mod, fn)(tier)
-    path = Path(__file__).resolve().parent.parent / "cases" / f"{tier}.toml"
-    if path.is_file():
-        return cases.load_case(path)
-    raise CaseError(f"base_case: no built-in case for tier {tier!r} in this installation "
-                    f"(allowed: a case file path)")
+    try:
+        from thermosat.defaults import default_case
+    except ImportError:
+        path = Path(__file__).resolve().parent.parent / "cases" / f"{tier}.toml"
+        if path.is_file():
+            return cases.load_case(path)
+        raise CaseError(f"base_case: no built-in case for tier {tier!r} in this installation "
+                        f"(allowed: a case file path)") from None
+    return default_case(tier)
 
 
 def _case_builtin(tier: str) -> CaseRef:
@@ -319,25 +311,28 @@ def _solve_run(case) -> dict:
                      "solve_time_s": res.time_s})
 
 
-def _size_run(case) -> dict:
+def _size_case():
+    _cases()
     try:
         from thermosat.sizing import size_case
-    except ModuleNotFoundError as err:
-        if err.name != "thermosat.sizing":
-            raise
-        raise CaseError("mode: 'size' needs thermosat.sizing, which is not available in this "
-                        "installation (allowed modes: solve, selftest)") from None
-    return jsonable(size_case(case))
+    except ImportError:
+        raise CaseError("mode: 'size' needs thermosat.sizing.size_case, which is not available "
+                        "in this installation (allowed modes: solve, selftest)") from None
+    return size_case
+
+
+def _size_run(case) -> dict:
+    return jsonable(_size_case()(case))
 
 
 register_mode(Mode("solve", _case_load, _case_apply, _case_fingerprint, _solve_run, _case_tiers,
-                   _case_builtin,
-                   "steady satellite: temperatures, power budget, limits",
-                   ("temperatures.junction_max_k", "temperatures.cell_max_k",
-                    "temperatures.coolant_max_k", "power.compute_w")))
+                   _case_builtin, "steady satellite: temperatures, power budget, limits",
+                   plot_outputs=("temperatures.junction_max_k", "temperatures.cell_max_k",
+                                 "temperatures.coolant_max_k", "power.compute_w"),
+                   require=lambda: (_cases(), None)[1]))
 register_mode(Mode("size", _case_load, _case_apply, _case_fingerprint, _size_run, _case_tiers,
-                   _case_builtin,
-                   "radiator sizing per tier (thermosat.sizing.size_case)"))
+                   _case_builtin, "radiator sizing per tier (thermosat.sizing.size_case)",
+                   require=lambda: (_size_case(), None)[1]))
 
 
 # --- driver-side helpers ---------------------------------------------------------------------
@@ -356,19 +351,6 @@ def resolve_base(base_case: str, sweep_dir: str | os.PathLike, mode: str,
         return m.builtin(base_case.lower())
     raise CaseError(f"{label}: {base_case!r} is neither a case file (looked for {p}) nor a "
                     f"built-in tier (allowed {', '.join(tiers)} or a path)")
-
-
-def load_base(ref: CaseRef, mode: str):
-    return get_mode(mode).load(ref)
-
-
-def check_values(case, mode: str, values: Mapping[str, Any]) -> None:
-    """Apply ``values`` to ``case`` to validate their field paths (raises :class:`CaseError`)."""
-    get_mode(mode).apply(case, values)
-
-
-def fingerprint(case, mode: str) -> str:
-    return get_mode(mode).fingerprint(case)
 
 
 # --- worker side -----------------------------------------------------------------------------
@@ -428,7 +410,3 @@ def evaluate(case_toml_text: str, mode: str, values: Mapping[str, Any] | None = 
     if values:
         case = m.apply(case, values)
     return jsonable(m.run(case))
-
-
-def finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

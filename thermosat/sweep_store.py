@@ -202,13 +202,15 @@ class SweepStore:
         return rows
 
     def rebuild(self, points: list[Mapping[str, Any]], fields: list[str],
-                extra: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
+                extra: Mapping[str, Any] | None = None, *,
+                rows: list[dict] | None = None) -> tuple[Path, Path]:
         """Rebuild ``results.csv`` and ``results.json`` from the point files (atomically).
 
         ``points`` is the sweep's point list (``point_id`` and ``values``), ``fields`` the varied
-        fields (the first columns after index, id and status).
+        fields (the first columns after index, id and status); ``rows``: the point records if
+        already read (:meth:`records`).
         """
-        rows = self.records(points)
+        rows = self.records(points) if rows is None else rows
         flat_rows, out_cols = [], {}
         for r in rows:
             flat = flatten(r.get("outputs") or {})

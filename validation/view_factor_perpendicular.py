@@ -17,7 +17,7 @@ Computed
 --------
 Touching facets use the contour-integral form with parallel (shared, collinear) edges in
 closed form and the outer integral refined towards the edge end points, so every mesh
-matches the reference to ~1e-13. Tolerance 1e-4 relative.
+matches the reference to about 1e-12 or better. Tolerance 1e-4 relative.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 
-__all__ = ["add_arguments", "run", "check_file", "mesh_info"]
+__all__ = ["add_arguments", "check_file", "mesh_info", "run"]
 
 _WHAT = {1: ("length", "m"), 2: ("area", "m²"), 3: ("volume", "m³")}
 

@@ -21,7 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR",
                         help="output folder (default: the sweep file's path without .toml)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="address of a running Dask scheduler (tcp://host:8786); default: "
+                        help="address of a running Dask scheduler (tcp://host:8786), e.g. a "
+                             "multi-machine cluster whose workers have thermosat installed "
+                             "(start them single-threaded: OPENBLAS_NUM_THREADS=1 "
+                             "NUMBA_NUM_THREADS=1 dask worker ADDRESS --nthreads 1); default: "
                              "a local cluster of --workers single-threaded processes")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="local worker processes (default: one per core)")

@@ -88,17 +88,18 @@ def path_points(mesh: Mesh, region: str, layout: str, pitch: float, ds: float):
     """Tube centre lines over ``region`` of a flat mesh: a list of (k, 3) polylines (m).
 
     Passes run along the region's longer in-plane axis, ``pitch`` apart, inset half a pitch
-    from the edges; ``serpentine`` joins them end to end into one polyline.
+    from the edges (one pass along the middle of a region narrower than ``pitch``);
+    ``serpentine`` joins them end to end into one polyline.
     """
     cells = mesh.region(region)
     pts = mesh.points[np.unique(mesh.cells[cells])]
     c, e1, e2, _ = plane_axes(mesh.points)
     uv = np.stack([(pts - c) @ e1, (pts - c) @ e2], axis=1)
     (u0, v0), (u1, v1) = uv.min(axis=0), uv.max(axis=0)
-    n_pass = int(np.floor((v1 - v0) / pitch))
-    if n_pass < 1:
-        raise InputError(f"loop pipe_pitch_m: {pitch} m is wider than the radiator region "
-                         f"({v1 - v0:.3g} m)")
+    # a strip exactly k pitches wide holds k passes (the ratio can fall a hair short of k in
+    # floating point); a strip narrower than one pitch holds one tube along its middle
+    # (sizing searches try small radiator areas)
+    n_pass = max(1, int(np.floor((v1 - v0) / pitch * (1.0 + 1e-9))))
     inset = 0.5 * ((v1 - v0) - (n_pass - 1) * pitch)
     vs = v0 + inset + pitch * np.arange(n_pass)
     margin = min(0.5 * pitch, 0.25 * (u1 - u0))

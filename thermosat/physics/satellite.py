@@ -24,6 +24,7 @@ from thermosat.physics.package import Package, PackageSpec, build_package
 from thermosat.physics.panel import FluxProvider, Panel, PanelSpec, build_panel
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)
+from thermosat.solve.linear import LinearSolver
 
 __all__ = ["SatelliteDesign", "Satellite", "SatelliteResult", "OrbitResult", "WING_STACK",
            "grid_shell", "ENERGY_TOL_REL", "limit_violations"]
@@ -51,6 +52,113 @@ def grid_shell(xs: np.ndarray, ys: np.ndarray, origin=(0.0, 0.0, 0.0)) -> Mesh:
 
 def _axis(length: float, h: float) -> np.ndarray:
     return np.linspace(0.0, length, max(2, int(np.ceil(length / h)) + 1))
+
+
+class _PackageSchurSolver(LinearSolver):
+    """Linear solves of a satellite model with the chip packages eliminated first.
+
+    Each package is a 3D conduction block joined to the rest of the model only through its
+    cold-plate link to one coolant node. Its block is linear (constant between Newton steps),
+    so it is factorised once — identical copies share one factorisation — and eliminating it
+    (Schur complement) changes the rest of the system only on those few coolant nodes. The
+    rest (2D panel layers and coolant) goes to :class:`LinearSolver`'s reused-factorisation
+    path. Why: at ~1e5 unknowns a whole-system LU fills in the 3D blocks badly (COLAMD:
+    75M entries, 22 s) and AMG-preconditioned GMRES stalls at 200–350 iterations on the
+    layered panel, whose through-thickness links are ~1e4× stiffer than its in-plane
+    conduction (295 s for a steady solve at 72,721 unknowns; this solver: ~15 s at 98,641).
+    Each solve is iteratively refined to the requested relative residual.
+    """
+
+    def __init__(self, blocks: list[tuple[int, int]], n: int, max_coupled: int = 1000):
+        super().__init__("auto", direct_max=10**9)
+        self.blocks = [(int(lo), int(hi)) for lo, hi in blocks]
+        mask = np.ones(n, bool)
+        for lo, hi in self.blocks:
+            mask[lo:hi] = False
+        self.rest = np.flatnonzero(mask)
+        self.pk = np.flatnonzero(~mask)
+        self.max_coupled = max_coupled
+        self._inner = LinearSolver("auto", direct_max=10**9)
+        self._lus: list = []  # per block: (csr block, SuperLU)
+        self.block_factorizations = 0
+
+    def _block_lus(self, A):
+        import scipy.sparse.linalg as spla
+
+        lus = []
+        for i, (lo, hi) in enumerate(self.blocks):
+            P = A[lo:hi, lo:hi].tocsr()
+            P.sort_indices()
+            lu = None
+            for Q, f in ([self._lus[i]] if i < len(self._lus) else []) + lus:
+                if (Q.shape == P.shape and Q.nnz == P.nnz and np.array_equal(Q.indptr, P.indptr)
+                        and np.array_equal(Q.indices, P.indices)
+                        and np.max(np.abs(Q.data - P.data), initial=0.0)
+                        <= 1e-12 * np.max(np.abs(P.data), initial=0.0)):
+                    lu = f
+                    break
+            if lu is None:  # symmetric positive definite conduction block
+                lu = spla.splu(P.tocsc(), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                               options={"SymmetricMode": True})
+                self.block_factorizations += 1
+            lus.append((P, lu))
+        self._lus = lus
+        return [f for _, f in lus]
+
+    def solve(self, A, b, symmetric, rtol=1e-10, x0=None):
+        import scipy.sparse as sp
+
+        A = sp.csr_matrix(A)
+        C = A[self.pk][:, self.rest].tocsc()          # package rows, other columns
+        F = np.flatnonzero(np.diff(C.indptr))         # other unknowns the packages touch
+        if not self.blocks or len(F) > self.max_coupled:
+            return super().solve(A, b, symmetric, rtol, x0)
+        rows_rest = A[self.rest]
+        Q = rows_rest[:, self.rest]
+        D = rows_rest[:, self.pk].tocsr()             # other rows, package columns
+        lus = self._block_lus(A)
+        offs = np.cumsum([0] + [hi - lo for lo, hi in self.blocks])
+
+        def p_solve(rhs):                             # block-diagonal package solve
+            out = np.empty_like(rhs)
+            for a, z, lu in zip(offs[:-1], offs[1:], lus):
+                out[a:z] = lu.solve(np.ascontiguousarray(rhs[a:z]))
+            return out
+
+        Z = p_solve(C[:, F].toarray())                # P⁻¹ C_F
+        corr = D @ Z                                  # nonzero on the coupled rows only
+        G = np.flatnonzero(np.any(corr != 0.0, axis=1))
+        S = (Q - sp.csr_matrix((corr[G].ravel(), (np.repeat(G, len(F)), np.tile(F, len(G)))),
+                               shape=Q.shape)).tocsr()
+        bnorm = float(np.linalg.norm(b))
+        x = np.zeros(len(b))
+        r = np.array(b, float)
+        its = 0
+        for _ in range(4):
+            y = p_solve(r[self.pk])
+            n0 = len(self._inner.iterations)
+            xr = self._inner.solve(S, r[self.rest] - D @ y, False, rtol=max(rtol, 1e-14))
+            its += sum(self._inner.iterations[n0:])
+            x[self.rest] += xr
+            x[self.pk] += y - Z @ xr[F]
+            r = b - A @ x
+            if bnorm == 0.0 or np.linalg.norm(r) <= rtol * bnorm:
+                break
+        self.iterations.append(its)
+        self.factorizations = self._inner.factorizations + self.block_factorizations
+        return x
+
+
+def _reassemble_linear(model: Model) -> None:
+    """Re-assemble the built system's constant matrix after linear terms changed in place
+    (link conductances): much cheaper than rebuilding the system (pattern and slots)."""
+    s = model._system
+    if s is None:
+        return
+    s.A_data = s.pattern.zeros()
+    for term in s.terms:
+        term.add_matrix(s.A_data)
+    s.A = s.pattern.matrix(s.A_data)
 
 
 @dataclass
@@ -252,6 +360,17 @@ class Satellite:
     def n_unknowns(self) -> int:
         return self.model.n_nodes
 
+    def linear_solver(self) -> LinearSolver:
+        """The satellite's linear solver (packages eliminated first), kept between solves so
+        that its factorisations are reused."""
+        if getattr(self, "_linear", None) is None:
+            blocks = []
+            for pk in self.packages:
+                part = self.model.parts[pk.part]
+                blocks.append((part.offset, part.offset + part.mesh.n_points))
+            self._linear = _PackageSchurSolver(blocks, self.model.n_nodes)
+        return self._linear
+
     def _set_compute_power(self, p_compute: float, p_pv: float, p_pump: float) -> None:
         """Chips burn ``p_compute`` up to their rating; the rest returns to the cells (W)."""
         d = self.design
@@ -292,7 +411,7 @@ class Satellite:
         for k in range(max_outer):
             self._set_compute_power(p_c, p_pv, p_pump)
             try:
-                res = m.solve_steady(T0=T, rtol=rtol)
+                res = m.solve_steady(T0=T, rtol=rtol, linear=self.linear_solver())
             except ConvergenceError as err:
                 raise ConvergenceError(f"satellite steady solve (outer iteration {k}, compute "
                                        f"{p_c:.1f} W): {err}", err.history) from None
@@ -307,7 +426,7 @@ class Satellite:
             if k < 2:
                 Tf = self.loop.fluid_temperatures(m, T)
                 self.loop.set_film_coefficient(self.loop.heat_transfer(float(Tf.mean())))
-                m._system = None
+                _reassemble_linear(m)
             converged = abs(f) <= power_tol * max(p_pv_new, 1.0) and abs(
                 p_pump_new - p_pump) <= power_tol * max(p_pv_new, 1.0) and k >= 2
             if converged:
@@ -383,6 +502,10 @@ class Satellite:
         """
         t0 = time.perf_counter()
         d, m = self.design, self.model
+        if getattr(steady, "model", None) is not m:  # its film coefficient and power state
+            raise InputError("solve_orbit: the steady result was not solved by this Satellite; "
+                             "pass this satellite's own solve_steady() result (the coolant "
+                             "film coefficient and power state come from it)")
         period = self.environment.period_s
         # time-dependent fluxes: t = 0 at the steady orbit angle
         t_off = self._theta / (2 * np.pi) * period
@@ -412,6 +535,7 @@ class Satellite:
         dt = n_orbits * period / steps
         try:
             tr = m.solve_transient(n_orbits * period, dt, steady.T, scheme=scheme, lumped=True,
+                                   linear=self.linear_solver(),
                                    save_every=max(1, steps // 36), on_step=on_step,
                                    progress=progress)
         finally:

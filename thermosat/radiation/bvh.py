@@ -206,6 +206,13 @@ def _build(tri):
         sp += 1
         stack[sp] = rc
         sp += 1
+    # pad the boxes so that the (edge-inclusive) triangle test, not the box test, decides
+    # grazing hits: the result must not depend on the tree layout
+    pad = 1e-12 * np.sqrt(np.sum((bmax[0] - bmin[0]) ** 2)) + 1e-300
+    for node in range(n_nodes):
+        for a in range(3):
+            bmin[node, a] -= pad
+            bmax[node, a] += pad
     return (bmin[:n_nodes].copy(), bmax[:n_nodes].copy(), left[:n_nodes].copy(),
             right[:n_nodes].copy(), start[:n_nodes].copy(), count[:n_nodes].copy(), order)
 

@@ -161,7 +161,12 @@ class RadiosityExchange:
             self._G_RB = self.G[R][:, B].tocsr()
             self._dinv = 1.0 / self._S.diagonal()
             if self.dense:
-                self._chol = sla.cho_factor(self._S.toarray(), lower=True, check_finite=False)
+                try:
+                    self._chol = sla.cho_factor(self._S.toarray(), lower=True,
+                                                check_finite=False)
+                except np.linalg.LinAlgError as exc:
+                    raise SolverError("radiosity: the system is singular (a closed enclosure "
+                                      "of perfect reflectors, ε = 0?)") from exc
                 self._K = self._dense_exchange_matrix()
 
     # ---------------------------------------------------------------------------------------
@@ -199,18 +204,26 @@ class RadiosityExchange:
         return self.areas * self.eps * (E - H)
 
     def _dense_exchange_matrix(self) -> np.ndarray:
+        """``K`` from one Cholesky solve. With ``W = diag(Aε/ρ)`` on the reflecting set R and
+        ``S = diag(A/ρ)_RR − G_RR``: ``K_RR = W − W S⁻¹ W``, ``K_RB = −W S⁻¹ G_RB``,
+        ``K_BB = diag(A_B) − G_BB − G_BR S⁻¹ G_RB`` (B: black facets); symmetric."""
         nf = self.nf
         R, B = self._R, self._B
-        Jm = np.zeros((nf, nf))
-        Jm[B, B] = 1.0
-        rhs = np.zeros((R.size, nf))
-        rhs[np.arange(R.size), R] = self.areas[R] * self.eps[R] / self.rho[R]
+        w = self.areas[R] * self.eps[R] / self.rho[R]
+        rhs = np.zeros((R.size, R.size + B.size))
+        rhs[np.arange(R.size), np.arange(R.size)] = w
         if B.size:
-            rhs[:, B] += self._G_RB.toarray()
-        Jm[R] = self._solve_R(rhs)
-        Gd = self.G.toarray()
-        K = -(self.eps[:, None] * (Gd @ Jm))
-        K[np.diag_indices(nf)] += self.areas * self.eps
+            rhs[:, R.size:] = self._G_RB.toarray()
+        X = self._solve_R(rhs)
+        K = np.zeros((nf, nf))
+        K[np.ix_(R, R)] = -w[:, None] * X[:, :R.size]
+        K[R, R] += w
+        if B.size:
+            K[np.ix_(R, B)] = -w[:, None] * X[:, R.size:]
+            K[np.ix_(B, R)] = K[np.ix_(R, B)].T
+            G_BB = self.G[B][:, B].toarray()
+            K[np.ix_(B, B)] = (np.diag(self.areas[B]) - G_BB
+                               - self._G_RB.T @ X[:, R.size:])
         return 0.5 * (K + K.T)
 
     # ---------------------------------------------------------------------------------------
@@ -230,8 +243,9 @@ class RadiosityExchange:
             np.asarray(x, dtype=np.float64).ravel(), 0.0), dtype=np.float64)
 
     def gebhart(self) -> np.ndarray:
-        """Dense Gebhart factors ``B`` (nf × nf) and the fraction to space ``1 − Σ_j B_ij``
-        are ``1 − K/(A ε)``; raises for facets with ε = 0 or without a dense ``K``."""
+        """Dense Gebhart factors ``B = I − K/(A ε)`` (nf × nf): ``B_ij`` is the fraction of
+        the emission of facet i absorbed by facet j, ``1 − Σ_j B_ij`` the fraction lost to
+        space. Raises for facets with ε = 0 or when ``K`` is not dense."""
         if self._K is None:
             raise SolverError("gebhart: only available with a dense exchange matrix "
                               f"(nf = {self.nf} > dense_limit)")
@@ -283,7 +297,9 @@ class RadiosityExchange:
         J : (n_nodes, n_nodes) CSR (dense K or all-black) or ``LinearOperator``
         """
         T = np.asarray(T_nodes, dtype=np.float64)
-        T = self._check_T(T, T.shape[0] if T.ndim == 1 else -1, "T_nodes")
+        if T.ndim != 1:
+            raise InputError(f"T_nodes: expected a 1-D array of K, got shape {T.shape}")
+        T = self._check_T(T, T.shape[0], "T_nodes")
         P = facet_node_operator(facet_nodes, T.shape[0])
         if P.shape[1] != self.nf:
             raise InputError(f"facet_nodes: {P.shape[1]} facets, the view factors have "

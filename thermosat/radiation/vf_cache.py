@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,5 +108,5 @@ def load(key: str, cache_dir=None) -> ViewFactors | None:
                                centroids=z["centroids"], to_space=z["to_space"],
                                enclosure=z["enclosure"].astype(bool),
                                stats={"cache": str(path)})
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None

@@ -23,11 +23,12 @@ reciprocity holds to rounding by construction.
   with the inner integral in closed form, the outer one by Gauss–Legendre panels refined
   adaptively towards the (complex) singular points of the inner integral (edge end points,
   edge crossings), and parallel (in particular shared, collinear) edge pairs in closed form.
-  Touching facets (shared edge or vertex) are therefore integrated to ~1e-10.
+  Touching facets (shared edge or vertex) are integrated as accurately as distant ones
+  (Howell's catalog values are reproduced to ~1e-13).
 * Far pairs use the double-area integral ``∫∫ cosθ_i cosθ_j /(π r²) dA dA`` with a
-  tensor Gauss rule on each facet whose order (1 to 4 points per direction) is chosen per
-  facet from its radius-to-distance ratio so that the estimated relative error is below
-  ``rtol``; where no order suffices the contour form is used.
+  tensor Gauss rule on each facet whose order (1 to 6 points per direction) is chosen per
+  facet from its radius-to-distance ratio so that the estimated error, relative to
+  ``A_i A_j/(π d²)``, is below ``rtol``; where no order suffices the contour form is used.
 
 Obstruction
 -----------
@@ -101,7 +102,7 @@ class FacetGeometry:
 
     Attributes
     ----------
-    poly : (nf, 4, 3) vertices (a triangle repeats nothing; only ``nv`` rows are used), m
+    poly : (nf, 4, 3) vertices, m (for a triangle the 4th row repeats the first)
     nv : (nf,) 3 or 4
     normals : (nf, 3) unit normals (right-hand rule)
     centroids : (nf, 3) area centroids, m
@@ -197,7 +198,7 @@ def facet_geometry(points, facets) -> FacetGeometry:
 
 
 def _facet_rules(g: FacetGeometry) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss points (nf, L, K, 3) and weights (nf, L, K) (Σ weights = area, m²), K = L².
+    """Gauss points (nf, L, K, 3) and weights (nf, L, K) of every facet (Σ weights = area, m²).
 
     Level ``L`` has ``(L+1)²`` points: tensor Gauss–Legendre on the bilinear map of a quad,
     the collapsed (Duffy) tensor rule on a triangle (its centroid for L = 0).
@@ -522,7 +523,7 @@ def _choose_level(ratio, rtol, level_c):
 # --------------------------------------------------------------------------------------------
 # pair candidates and the pair loop
 # --------------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _facing(i, j, poly, nv, normals, cent, radius):
     """0: culled (facing away), 1: both fully in front of each other, 2: needs clipping."""
     tol = 1e-10 * (radius[i] + radius[j])

@@ -1,0 +1,149 @@
+"""The coupled satellite: power loop, energy balance, junction temperatures, area trend,
+orbit transient.
+
+Design: the default VLEO case (``thermosat.defaults``) on a coarse mesh (2.5 m panel
+elements, package mesh density 2–3: ~2–4k unknowns) so that each steady solve takes seconds.
+Hand references: the power bookkeeping P_pv = P_compute + P_pump + 5 % losses
+(``SatelliteDesign`` docstring), the package's 1D resistance network
+(``thermosat.physics.package.hand_resistance``: T_j,mean = T_fluid + P·R_jf), the eclipse
+fraction of a 500 km, β = 0 orbit (VALIDATION.md case 10: 37.8 %), ammonia's freezing point
+195.5 K (MISSION.md: −77.7 °C).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from thermosat.defaults import default_design
+from thermosat.physics.package import hand_resistance
+from thermosat.physics.satellite import Satellite
+
+COARSE = dict(element_size_m=2.5, package_mesh_density=2)
+
+
+@pytest.fixture(scope="module")
+def hot_case():
+    sat = Satellite(default_design("vleo", **COARSE))
+    return sat, sat.solve_steady()
+
+
+# --------------------------------------------------------------------------- steady
+def test_power_loop_closes(hot_case):
+    sat, res = hot_case
+    p = res.power
+    losses = 0.05 * p["pv_w"]  # distribution_loss_fraction of the default case
+    assert p["distribution_losses_w"] == pytest.approx(losses, rel=1e-14)
+    # compute + pump + losses = PV (the secant loop closes it to power_tol 1e-11)
+    assert abs(p["compute_w"] + p["pump_w"] + losses - p["pv_w"]) <= 1e-9 * p["pv_w"]
+    assert abs(p["closure_w"]) <= 1e-9 * p["pv_w"]
+    # what the chips burn is what the model's packages carry
+    per_chip = sum(pk.power_w for pk in sat.packages)
+    assert per_chip == pytest.approx(p["compute_w"], rel=1e-12)
+    # PV = ∫ η(T) G p dA over the cells; η is linear in T, so it is η(T̄) G p A with T̄ the
+    # area mean of the cell layer over the cells region (for the bilinear field on the
+    # rectangles, a cell's mean is the mean of its 4 nodes): A = 102.05 m², p = 0.9,
+    # G = 1361 W/m², η = 0.24·0.95·(1 − 0.0024·(T − 301.15)) (hjt preset, VLEO EOL 0.95)
+    part = sat.model.parts[sat.panel.layer_part("cells")]
+    mesh = part.mesh
+    cells = mesh.cell_regions["cells"]
+    xy = mesh.points[mesh.cells[cells]][:, :, :2]
+    area = np.ptp(xy[:, :, 0], axis=1) * np.ptp(xy[:, :, 1], axis=1)
+    assert area.sum() == pytest.approx(102.05, rel=1e-12)
+    t_bar = float(np.sum(area * res.T[mesh.cells[cells] + part.offset].mean(axis=1)) / area.sum())
+    eta = 0.24 * 0.95 * (1 - 0.0024 * (t_bar - 301.15))
+    assert p["pv_w"] == pytest.approx(eta * 1361.0 * 0.9 * 102.05, rel=1e-10)
+
+
+def test_energy_balance_closes(hot_case):
+    sat, res = hot_case
+    eb = res.energy
+    assert eb.imbalance_rel < 1e-8  # VALIDATION.md case 8
+    # electricity leaves the thermal model as power, chip heat comes back as die power
+    assert eb.heat_out["panel:pv:electric"] == pytest.approx(res.power["pv_w"], rel=1e-10)
+    die = sum(v for k, v in eb.heat_in.items() if k.endswith("die_power"))
+    assert die == pytest.approx(res.power["compute_w"], rel=1e-10)
+    # the coolant delivers to the radiator what the chips, pump and losses put in it
+    assert res.power["heat_to_radiators_w"] == pytest.approx(res.power["pv_w"], rel=1e-6)
+
+
+def test_junction_matches_coolant_plus_hand_resistance():
+    # package mesh density 3 (FE vs 1D + spreading network: a few %)
+    sat = Satellite(default_design("vleo", element_size_m=2.5, package_mesh_density=3))
+    res = sat.solve_steady()
+    T = res.T
+    r_jf = hand_resistance(sat.design.package)["R_jf"]
+    off = sat.model.parts[sat.loop.part].offset
+    for pk, node in zip(sat.packages, sat.loop.nodes["packages"]):
+        t_fluid = float(T[off + node])
+        rise_fe = pk.mean_junction_temperature(T) - t_fluid
+        rise_hand = pk.power_w * r_jf
+        assert rise_fe == pytest.approx(rise_hand, rel=0.05)
+    # hottest junction sits above the mean (die hot spot), and both above the coolant
+    assert res.temperatures["junction_max_k"] > res.temperatures["junction_mean_k"] \
+        > res.temperatures["coolant_max_k"]
+
+
+def test_more_radiator_area_lowers_the_junction():
+    tj, tc = [], []
+    for area in (250.0, 400.0, 600.0):
+        res = Satellite(default_design("vleo", panel_radiator_area_m2=area, **COARSE)).solve_steady()
+        tj.append(res.temperatures["junction_max_k"])
+        tc.append(res.temperatures["coolant_mean_k"])
+    assert tj[0] > tj[1] > tj[2]  # monotone
+    assert tc[0] > tc[1] > tc[2]
+
+
+# --------------------------------------------------------------------------- orbit
+@pytest.fixture(scope="module")
+def orbit(hot_case):
+    sat, res = hot_case
+    return sat, res, sat.solve_orbit(res, steps=72)
+
+
+def test_orbit_no_power_in_eclipse(orbit):
+    sat, res, o = orbit
+    s = o.series
+    dark = s["pv_w"] == 0.0
+    assert dark.any() and not dark.all()
+    assert np.all(s["compute_w"][dark] == 0.0)  # no battery: no compute in eclipse
+    # in sunlight the chips never burn more than their steady rating
+    assert np.all(s["compute_w"] <= res.power["compute_w"] * (1 + 1e-12))
+    # the dark fraction of the recorded steps is the eclipse fraction, 37.8 % at 500 km, β = 0
+    # (VALIDATION.md case 10), to the step resolution (1/72)
+    assert o.extremes["eclipse_fraction"] == pytest.approx(0.378, abs=1e-3)
+    assert dark.mean() == pytest.approx(0.378, abs=2.5 / len(dark))
+
+
+def test_orbit_energy_stored_against_net_heat(orbit):
+    sat, res, o = orbit
+    assert o.extremes["max_step_imbalance"] < 1e-8  # every BDF2 step balances
+    assert len(o.transient.energy_steps) == 72
+
+
+def test_orbit_backward_euler_stored_energy_telescopes(hot_case):
+    # backward Euler steps telescope: C·(T_end − T_0) = Σ net heat·Δt exactly
+    sat, res = hot_case
+    o = sat.solve_orbit(res, steps=24, scheme="backward_euler")
+    tr = o.transient
+    gross = sum(e.total_in_w for e in tr.energy_steps) * (o.extremes["period_s"] / 24)
+    assert abs(tr.stored_energy_change_j - tr.net_heat_in_j) < 1e-8 * gross
+    assert tr.stored_energy_change_j != 0.0
+
+
+def test_freeze_flag_follows_the_coolant_minimum(orbit):
+    sat, res, o = orbit
+    fl = sat.loop.fluid
+    assert fl.T_freeze == pytest.approx(195.45, abs=0.1)  # ammonia, MISSION.md
+    margin = sat.design.loop.freeze_margin_k  # 10 K
+    # the β = 0 eclipse (35 min at 500 km) cools the ammonia to within the 10 K margin
+    assert o.extremes["coolant_min_k"] < fl.T_freeze + margin
+    assert o.freeze is True and o.boil is False
+    # the same orbit with no margin required: the coolant stays liquid, no flag
+    assert o.extremes["coolant_min_k"] > fl.T_freeze
+    d0 = replace(sat.design, loop=replace(sat.design.loop, freeze_margin_k=0.0))
+    sat0 = Satellite(d0)
+    o0 = sat0.solve_orbit(sat0.solve_steady(), steps=72)
+    assert o0.freeze is False
+    assert o0.extremes["coolant_min_k"] == pytest.approx(o.extremes["coolant_min_k"], abs=1e-6)
