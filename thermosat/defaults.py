@@ -12,15 +12,20 @@ What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSI
 * "12 to 24 chips per satellite depending on the tier": 12 (VLEO), 18 (LEO), 24 (MEO).
 * Tier altitudes 500 / 1,000 / 2,000 km (``Orbit.from_tier``).
 * "each satellite is essentially a large flat panel, with its sun-facing side generating
-  power and its shaded side radiating waste heat"; "liquid cooling loops": the default
-  radiator is a loop-cooled strip of the same sun-pointing panel (no wings).
+  power and its shaded side radiating waste heat"; "liquid cooling loops". That concept is
+  solved as it stands in the report's claims section (``thermosat.claims``): with the
+  radiator as a strip of the same sun-pointing panel, VLEO misses the junction limit at any
+  strip area (the strip's back faces the Earth at noon and its front the Sun, so it cannot
+  get the coolant cold enough). The default design therefore keeps the article's ~500 m²
+  but spends the non-cell part on loop-cooled radiator wings held edge-on to the Sun
+  (MISSION.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
 * "heterojunction (HJT) silicon cells in the near term": cell technology ``hjt``.
 
 What it does not give, and what is assumed here (each with its reasoning)
 -------------------------------------------------------------------------
 * **Cell area**: "30 kW of solar capacity" is read as the nameplate (AM0, 28 °C, beginning of
   life) rating: A = 30 kW / (η_ref 0.24 × packing 0.90 × 1361 W/m²) = 102.05 m². The rest of
-  the 500 m², 397.95 m², is the loop-cooled radiator strip. At its operating temperature
+  the 500 m², 397.95 m², is the starting area of the two edge-on radiator wings. At its operating temperature
   and end of life the array then delivers less than 30 kW — which is the point of modelling
   it. (500 m² of cells would make ~150 kW: MISSION.md notes the article's numbers disagree.)
 * **Packing** 0.90 (brief; typical of flat-panel arrays with interconnect gaps).
@@ -52,7 +57,7 @@ What it does not give, and what is assumed here (each with its reasoning)
 * **Mesh**: 0.5 m panel elements and package mesh density 6: ~1.9–2.3e4 unknowns, a steady
   solve (power loop closed) of seconds to tens of seconds.
 * **Demand** (for sizing): 30 kW of compute (the platform's nameplate).
-* **Sizing**: the loop-cooled panel radiator strip varies, 10–3000 m², to 1 m².
+* **Sizing**: the edge-on wing area varies, 10–3000 m², to 1 m².
 * **Transient**: one orbit in 180 steps (31–42 s), BDF2.
 """
 from __future__ import annotations
@@ -98,9 +103,9 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("panel", "cell_area_m2", CELL_AREA_M2,
      "'30 kW of solar capacity' read as nameplate (AM0, 28 °C, beginning of life): "
      "30 kW / (0.24 × 0.90 × 1361 W/m²)"),
-    ("panel", "panel_radiator_area_m2", PANEL_RADIATOR_AREA_M2,
-     "the rest of the article's ~500 m² of panel: loop-cooled radiator strip of the same "
-     "flat panel ('shaded side radiating waste heat')"),
+    ("panel", "panel_radiator_area_m2", 0.0,
+     "no radiator strip on the sun-pointing panel: that concept misses the VLEO junction "
+     "limit at any area (see the report's claims); the radiator is the edge-on wings"),
     ("panel", "width_m", 20.0, "assumption: 20 m × 25 m panel (the article gives no shape)"),
     ("panel", "element_size_m", 0.5, "~2e4 unknowns, steady solve in seconds"),
     ("panel", "cell", "hjt", "'heterojunction (HJT) silicon cells in the near term' (article); "
@@ -112,8 +117,10 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (MISSION.md) on the shaded side"),
     ("panel", "radiator_front", "z93", "Z-93 white on the radiator strip's sun-facing face too "
                                        "(osr, α 0.07 / ε 0.74, is the alternative)"),
-    ("wings", "area_m2", 0.0, "no edge-on wings: the article's radiator is the panel itself"),
-    ("wings", "width_m", 5.0, "used only when wings are sized (sizing.vary = 'wings')"),
+    ("wings", "area_m2", PANEL_RADIATOR_AREA_M2,
+     "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
+     "(MISSION.md: edge-on radiators run much colder); the sizing finds the area needed"),
+    ("wings", "width_m", 5.0, "assumption: 5 m wide wings"),
     ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md)"),
     ("compute", "n_chips", dict(_N_CHIPS),
      "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
@@ -137,7 +144,7 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("limits", "cell_max_k", 393.15, "hjt preset maximum operating temperature (120 °C)"),
     ("limits", "junction_max_k", 363.15, "90 °C: data-centre parts throttle at ~85-95 °C "
                                          "(MISSION.md)"),
-    ("sizing", "vary", "panel_radiator", "size the panel's loop-cooled radiator strip"),
+    ("sizing", "vary", "wings", "size the edge-on radiator wings"),
     ("sizing", "min_area_m2", 10.0, "search bracket"),
     ("sizing", "max_area_m2", 3000.0, "search bracket"),
     ("sizing", "tolerance_m2", 1.0, "area tolerance"),
