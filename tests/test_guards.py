@@ -307,3 +307,20 @@ def test_continuation_that_fails_names_its_stage_and_keeps_the_history():
         m.solve_steady(T0=1e4, max_iter=3)
     assert len(info.value.history) >= 4
     assert m.solve_steady().convergence.converged       # emissivities restored
+
+
+# ============================================================================ loop geometry
+def test_tubes_follow_the_edges_of_a_square_panel():
+    """A square panel has no longest axis: the tubes must still run along its edges (the
+    SVD's arbitrary diagonal axes put tube points outside the mesh, or diagonal tubes)."""
+    from thermosat.physics.loop import path_points
+    from thermosat.physics.satellite import grid_shell
+
+    xs = np.linspace(0.0, 20.0, 21)
+    mesh = grid_shell(xs, xs).with_regions({"radiator": np.arange(400)})
+    for pitch in (1.0, 0.5):
+        for line in path_points(mesh, "radiator", "parallel", pitch, 1.0):
+            assert line[:, 0].min() >= 0.0 and line[:, 0].max() <= 20.0
+            assert line[:, 1].min() >= 0.0 and line[:, 1].max() <= 20.0
+            d = np.abs(np.diff(line, axis=0))
+            assert np.all((d[:, 0] < 1e-9) | (d[:, 1] < 1e-9))   # parallel to x or y

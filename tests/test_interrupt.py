@@ -51,6 +51,10 @@ steps = 8
 package_mesh_density = 2
 """
 
+#: for the solve runs: finer panel and 300 transient steps, so each phase lasts seconds
+HEAVIER = COARSE.replace("element_size_m = 2.0", "element_size_m = 1.0").replace(
+    "steps = 8", "steps = 300")
+
 TIMEOUT = 300
 
 
@@ -108,23 +112,33 @@ def case_file(tmp_path):
     return path
 
 
+@pytest.fixture()
+def solve_case_file(tmp_path):
+    path = tmp_path / "coarse.toml"
+    path.write_text(HEAVIER)
+    return path
+
+
 def _visible(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def _assert_interrupted(run: Run, rc: int) -> None:
-    assert rc == 130, (rc, run.stderr)
+    # 130, or killed by SIGINT itself (-2; a shell shows 130 too): CPython re-raises SIGINT at
+    # exit when the interrupt landed inside PyRun_String (pybind11 module code), even though
+    # the CLI caught the KeyboardInterrupt and printed its line
+    assert rc in (130, -signal.SIGINT), (rc, run.stderr)
     assert "Traceback" not in run.stderr
     assert run.lines[-1].endswith("interrupted; finished results are kept"), run.stderr
 
 
 # ============================================================================ thermosat solve
-@pytest.mark.parametrize("when", ["model built", "orbit transient"])
-def test_solve_sigint_leaves_no_output(tmp_path, case_file, when):
+@pytest.mark.parametrize("when,delay", [("model built", 0.0), ("orbit transient", 0.5)])
+def test_solve_sigint_leaves_no_output(tmp_path, solve_case_file, when, delay):
     out = tmp_path / "out"
-    run = Run(["solve", str(case_file), "--out", str(out)], tmp_path)
+    run = Run(["solve", str(solve_case_file), "--out", str(out)], tmp_path)
     run.wait_for(when)
-    time.sleep(0.3)
+    time.sleep(delay)
     _assert_interrupted(run, run.signal(signal.SIGINT))
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["coarse.toml"]   # no temp folders
@@ -139,16 +153,16 @@ def _complete_solve_folder(out: Path) -> dict:
     return rec
 
 
-def test_solve_sigkill_keeps_the_previous_result(tmp_path, case_file):
+def test_solve_sigkill_keeps_the_previous_result(tmp_path, solve_case_file):
     """A finished earlier result in --out stays whole when a new run is killed, whenever the
     kill lands (here: during the solve, and at the start of the write phase)."""
     out = tmp_path / "out"
-    first = Run(["solve", str(case_file), "--out", str(out), "--no-transient"], tmp_path)
+    first = Run(["solve", str(solve_case_file), "--out", str(out), "--no-transient"], tmp_path)
     assert first.finish() == 0, first.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     _complete_solve_folder(out)
     for when in ("steady hot case", "transient solved"):
-        run = Run(["solve", str(case_file), "--out", str(out)], tmp_path)
+        run = Run(["solve", str(solve_case_file), "--out", str(out)], tmp_path)
         run.wait_for(when)
         assert run.signal(signal.SIGKILL) == -signal.SIGKILL
         assert _visible(tmp_path) == ["coarse.toml", "out"]

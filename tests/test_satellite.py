@@ -147,3 +147,22 @@ def test_freeze_flag_follows_the_coolant_minimum(orbit):
     o0 = sat0.solve_orbit(sat0.solve_steady(), steps=72)
     assert o0.freeze is False
     assert o0.extremes["coolant_min_k"] == pytest.approx(o.extremes["coolant_min_k"], abs=1e-6)
+
+
+# --------------------------------------------------------------------------- linear solver
+def test_package_schur_solver_matches_a_direct_solve(hot_case):
+    # the satellite's solver eliminates the (identical, linear) package blocks first; on the
+    # tangent at the solution it must agree with SuperLU on the whole matrix
+    import scipy.sparse.linalg as spla
+
+    sat, res = hot_case
+    sysm = sat.model.build()
+    _, data, _ = sysm.residual(res.T, 0.0, sysm.load(0.0), True)
+    A = sysm.constrained(data)
+    b = np.random.default_rng(7).standard_normal(sysm.n)
+    solver = sat.linear_solver()
+    x = solver.solve(A, b, sysm.symmetric, rtol=1e-12)
+    assert solver.block_factorizations >= 1  # the Schur path ran (no fallback)
+    assert np.linalg.norm(A @ x - b) <= 1e-12 * np.linalg.norm(b)
+    x_ref = spla.spsolve(A.tocsc(), b)
+    assert np.allclose(x, x_ref, rtol=1e-8, atol=1e-10 * np.abs(x_ref).max())

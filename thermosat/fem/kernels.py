@@ -392,6 +392,110 @@ def _radiation_quad4(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, 
 
 
 @nb.njit(cache=True)
+def _is_linear_triangle(N, wdet):
+    """Whether ``N`` are linear-triangle shape values under a rule exact to degree 2 (its
+    first and second moments are those of the barycentric coordinates)."""
+    if N.shape[1] != 3 or wdet.shape[0] == 0:
+        return False
+    tot = 0.0
+    for q in range(N.shape[0]):
+        tot += wdet[0, q]
+    if not tot > 0.0:
+        return False
+    for a in range(3):
+        m1 = 0.0
+        for q in range(N.shape[0]):
+            m1 += wdet[0, q] * N[q, a]
+        if abs(m1 / tot - 1.0 / 3.0) > 1e-12:
+            return False
+        for b in range(3):
+            m2 = 0.0
+            for q in range(N.shape[0]):
+                m2 += wdet[0, q] * N[q, a] * N[q, b]
+            if abs(m2 / tot - (1.0 / 6.0 if a == b else 1.0 / 12.0)) > 1e-12:
+                return False
+    return True
+
+
+@nb.njit(cache=True, fastmath=True)
+def _radiation_tri3_exact(conn, slots, wdet, coef, eps, ts4, sigma, T, R, data):
+    """Constant-ε radiation on linear triangles integrated in closed form (exact).
+
+    With barycentric monomials ``∫ λ^β dA = 2A β! / (|β| + 2)!`` and the complete
+    homogeneous polynomials ``h_k`` of the nodal temperatures ``S = {T0, T1, T2}``:
+    ``∫ T⁴ λ_a = A (h4(S) + T_a h3(S ∪ {T_a})) / 105`` and ``∫ T⁴ = A h4(S) / 15``; the
+    Jacobian follows from ``∂h_k/∂T_b = h_{k−1}(S ∪ {T_b})``. No quadrature loop.
+    """
+    ne = conn.shape[0]
+    nq = wdet.shape[1]
+    jac = data.shape[0] > 0
+    es = eps * sigma
+    emitted = 0.0
+    area_sum = 0.0
+    for e in range(ne):
+        i0, i1, i2 = conn[e, 0], conn[e, 1], conn[e, 2]
+        t0, t1, t2 = T[i0], T[i1], T[i2]
+        area = 0.0
+        for q in range(nq):
+            area += wdet[e, q]
+        area *= coef[e]
+        area_sum += area
+        # h_k of S, adding one variable at a time: h_k(S ∪ {x}) = h_k(S) + x h_{k−1}(S ∪ {x})
+        a1 = t0
+        a2 = t0 * t0
+        a3 = a2 * t0
+        a4 = a3 * t0
+        b1 = a1 + t1
+        b2 = a2 + t1 * b1
+        b3 = a3 + t1 * b2
+        b4 = a4 + t1 * b3
+        h1 = b1 + t2
+        h2 = b2 + t2 * h1
+        h3 = b3 + t2 * h2
+        h4 = b4 + t2 * h3
+        f = es * area / 105.0
+        emitted += es * area * h4 / 15.0
+        # h_k(S ∪ {x}) for x = t0, t1, t2
+        p1_0 = h1 + t0
+        p2_0 = h2 + t0 * p1_0
+        p3_0 = h3 + t0 * p2_0
+        p1_1 = h1 + t1
+        p2_1 = h2 + t1 * p1_1
+        p3_1 = h3 + t1 * p2_1
+        p1_2 = h1 + t2
+        p2_2 = h2 + t2 * p1_2
+        p3_2 = h3 + t2 * p2_2
+        c = es * ts4 * area / 3.0
+        R[i0] += f * (h4 + t0 * p3_0) - c
+        R[i1] += f * (h4 + t1 * p3_1) - c
+        R[i2] += f * (h4 + t2 * p3_2) - c
+        if jac:
+            # h2(S ∪ {a, b}) = h2(S ∪ {a}) + t_b (h1 + t_a + t_b)
+            q00 = p2_0 + t0 * (h1 + t0 + t0)
+            q11 = p2_1 + t1 * (h1 + t1 + t1)
+            q22 = p2_2 + t2 * (h1 + t2 + t2)
+            q01 = p2_0 + t1 * (h1 + t0 + t1)
+            q02 = p2_0 + t2 * (h1 + t0 + t2)
+            q12 = p2_1 + t2 * (h1 + t1 + t2)
+            j00 = f * (2.0 * p3_0 + 2.0 * t0 * q00)
+            j11 = f * (2.0 * p3_1 + 2.0 * t1 * q11)
+            j22 = f * (2.0 * p3_2 + 2.0 * t2 * q22)
+            j01 = f * (p3_1 + t0 * q01)
+            j02 = f * (p3_2 + t0 * q02)
+            j12 = f * (p3_2 + t1 * q12)
+            data[slots[e, 0, 0]] += j00
+            data[slots[e, 0, 1]] += j01
+            data[slots[e, 0, 2]] += j02
+            data[slots[e, 1, 0]] += j01
+            data[slots[e, 1, 1]] += j11
+            data[slots[e, 1, 2]] += j12
+            data[slots[e, 2, 0]] += j02
+            data[slots[e, 2, 1]] += j12
+            data[slots[e, 2, 2]] += j22
+    return emitted, es * ts4 * area_sum
+
+
+@nb.njit(cache=True)
 def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, T, R, data):
     """Gray radiation to a sink: ``R_a += ∫ coef ε(T) σ (T^4 − T_sink^4) N_a``.
 
@@ -406,6 +510,9 @@ def radiation_facets(conn, slots, N, wdet, coef, tab_t, tab_eps, t_sink, sigma, 
     nq = N.shape[0]
     jac = data.shape[0] > 0
     ts4 = t_sink ** 4
+    if nn == 3 and tab_t.shape[0] == 1 and _is_linear_triangle(N, wdet):
+        return _radiation_tri3_exact(conn, slots, wdet, coef, tab_eps[0], ts4, sigma, T, R,
+                                     data)
     if nn == 3:
         return _radiation_tri3(conn, slots, N, wdet, coef, tab_t, tab_eps, ts4, sigma, T, R,
                                data)

@@ -77,11 +77,21 @@ class RadiatorSection:
     region: str = "radiator"
 
 
-def plane_axes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Centroid and orthonormal in-plane axes (longest first) and normal of a flat point set."""
+def plane_axes(points: np.ndarray, edge: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centroid and orthonormal in-plane axes (longest first) and normal of a flat point set.
+
+    When no in-plane axis is longer (a square panel: the SVD's axes are then arbitrary, e.g.
+    diagonal), the first axis follows ``edge`` (a mesh edge vector) if given.
+    """
     c = points.mean(axis=0)
-    _, _, vt = np.linalg.svd(points - c, full_matrices=False)
-    return c, vt[0], vt[1], vt[2]
+    _, sv, vt = np.linalg.svd(points - c, full_matrices=False)
+    e1, e2, n = vt[0], vt[1], vt[2]
+    if edge is not None and sv[0] - sv[1] <= 1e-6 * sv[0]:
+        e1 = np.asarray(edge, float) - (np.asarray(edge, float) @ n) * n
+        e1 = e1 / np.linalg.norm(e1)
+        e2 = np.cross(n, e1)
+    return c, e1, e2, n
 
 
 def path_points(mesh: Mesh, region: str, layout: str, pitch: float, ds: float):
@@ -93,7 +103,8 @@ def path_points(mesh: Mesh, region: str, layout: str, pitch: float, ds: float):
     """
     cells = mesh.region(region)
     pts = mesh.points[np.unique(mesh.cells[cells])]
-    c, e1, e2, _ = plane_axes(mesh.points)
+    first = mesh.cells[0]
+    c, e1, e2, _ = plane_axes(mesh.points, mesh.points[first[1]] - mesh.points[first[0]])
     uv = np.stack([(pts - c) @ e1, (pts - c) @ e2], axis=1)
     (u0, v0), (u1, v1) = uv.min(axis=0), uv.max(axis=0)
     # a strip exactly k pitches wide holds k passes (the ratio can fall a hair short of k in

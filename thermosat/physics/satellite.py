@@ -2,9 +2,12 @@
 one global system, with the power loop closed and an orbit transient.
 
 Geometry (m): the panel lies in the x–y plane, cells from x = 0, then its radiator-only strip;
-two wings of ``wing_area_m2 / 2`` each sit beside it; packages sit in a row behind the panel.
-(Wing–panel radiative exchange is not modelled here: each surface sees the environment and
-the 3 K sink only.)
+two wings of ``wing_area_m2 / 2`` each stand edge-on along its long edges, extending to the
+shaded side (−z); a bus box sits behind the panel centre; packages sit in a row behind the
+panel (:mod:`thermosat.physics.geometry`). With ``surface_exchange`` (default, when there are
+wings) the panel back, the wings and the bus exchange infrared radiation (gray, diffuse) and
+see the 3 K sink through the rest of their view; without it each surface sees only the
+environment and the sink, and there is no bus.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from thermosat.errors import ConvergenceError, InputError
 from thermosat.mesh.core import Boundary, Mesh
 from thermosat.model import Model
 from thermosat.physics.environment import OrbitEnvironment
+# surface exchange: satellite geometry (wings, bus) and the exchange term
+from thermosat.physics.geometry import add_satellite_exchange, wing_mesh, with_oriented_faces
 from thermosat.physics.loop import Loop, LoopSpec, RadiatorSection, build_loop
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.package import Package, PackageSpec, build_package
@@ -109,9 +114,15 @@ class _PackageSchurSolver(LinearSolver):
         import scipy.sparse as sp
 
         A = sp.csr_matrix(A)
-        C = A[self.pk][:, self.rest].tocsc()          # package rows, other columns
+        rows_pk = A[self.pk]
+        C = rows_pk[:, self.rest].tocsc()             # package rows, other columns
         F = np.flatnonzero(np.diff(C.indptr))         # other unknowns the packages touch
-        if not self.blocks or len(F) > self.max_coupled:
+        within = sum(int(A.indptr[hi] - A.indptr[lo]) - int(
+            np.count_nonzero((A.indices[A.indptr[lo]:A.indptr[hi]] < lo)
+                             | (A.indices[A.indptr[lo]:A.indptr[hi]] >= hi)))
+            for lo, hi in self.blocks)
+        if (not self.blocks or len(F) > self.max_coupled
+                or rows_pk.nnz - C.nnz != within):      # blocks coupled to each other
             return super().solve(A, b, symmetric, rtol, x0)
         rows_rest = A[self.rest]
         Q = rows_rest[:, self.rest]
@@ -125,7 +136,22 @@ class _PackageSchurSolver(LinearSolver):
                 out[a:z] = lu.solve(np.ascontiguousarray(rhs[a:z]))
             return out
 
-        Z = p_solve(C[:, F].toarray())                # P⁻¹ C_F
+        Cf = C[:, F].tocsr()
+        Cf.sort_indices()
+        ids = tuple(id(f) for f in lus)
+        z = getattr(self, "_z", None)
+        if (z is not None and z[0] == ids and z[1].shape == Cf.shape
+                and np.array_equal(z[1].indptr, Cf.indptr)
+                and np.array_equal(z[1].indices, Cf.indices) and np.array_equal(z[1].data, Cf.data)):
+            Z = z[2]                                  # same blocks, same coupling: reuse
+        else:                                         # Z = P⁻¹ C_F, block by block, only the
+            Z = np.zeros((len(self.pk), len(F)))      # columns each block touches
+            for a, e, lu in zip(offs[:-1], offs[1:], lus):
+                blk = Cf[a:e]
+                cols = np.unique(blk.indices)
+                if cols.size:
+                    Z[a:e, cols] = lu.solve(np.ascontiguousarray(blk[:, cols].toarray()))
+            self._z = (ids, Cf, Z)
         corr = D @ Z                                  # nonzero on the coupled rows only
         G = np.flatnonzero(np.any(corr != 0.0, axis=1))
         S = (Q - sp.csr_matrix((corr[G].ravel(), (np.repeat(G, len(F)), np.tile(F, len(G)))),
@@ -194,6 +220,8 @@ class SatelliteDesign:
     earth_ir_w_m2: float = 237.0
     steady_theta_deg: float = 0.0
     cell_max_k: float | None = None
+    # surface exchange: wing–panel–bus infrared exchange (acts only when there are wings)
+    surface_exchange: bool = True
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -210,6 +238,9 @@ class SatelliteDesign:
                              f"{self.distribution_loss_fraction} is outside [0, 1)")
         if self.n_packages < 1:
             raise InputError(f"satellite n_packages: {self.n_packages} must be ≥ 1")
+        if not isinstance(self.surface_exchange, (bool, np.bool_)):
+            raise InputError(f"satellite surface_exchange: {self.surface_exchange!r} must be "
+                             "true or false")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 
@@ -219,6 +250,11 @@ class SatelliteDesign:
     def radiator_area_m2(self) -> float:
         """Loop-cooled radiator area (m²): wings plus the panel's radiator strip (one side)."""
         return self.wing_area_m2 + self.panel_radiator_area_m2
+
+    @property
+    def exchange_enabled(self) -> bool:
+        """Whether the wing–panel–bus radiative exchange is modelled (needs wings)."""
+        return bool(self.surface_exchange) and self.wing_area_m2 > 0
 
     @property
     def cell_limit_k(self) -> float:
@@ -257,6 +293,8 @@ class SatelliteResult:
     fixed_point: list
     time_s: float
     steady: object = None
+    # surface exchange: breakdown of the radiative exchange (W), None without it
+    exchange: dict | None = None
 
     def summary(self) -> str:
         t, p = self.temperatures, self.power
@@ -310,7 +348,7 @@ class Satellite:
         regions = {"cells": np.flatnonzero(cx < lc)}
         if lr > 0:
             regions["radiator"] = np.flatnonzero(cx >= lc)
-        pmesh = pmesh.with_regions(cell_regions=regions)
+        pmesh = with_oriented_faces(pmesh.with_regions(cell_regions=regions), regions)
         pspec = PanelSpec(pmesh, layers=d.layers, cell=d.cell, packing=d.packing,
                           front={"radiator": d.panel_radiator_front},
                           back={"cells": d.panel_back, "radiator": d.panel_back})
@@ -318,18 +356,22 @@ class Satellite:
         sections = []
         if lr > 0:
             sections.append(RadiatorSection(self.panel.back_part, "radiator"))
-        # wings: two edge-on radiators beside the panel (y < 0 and y > width)
+        # wings: two edge-on radiators along the panel's long edges, towards −z (geometry.py)
         self.wings: list[Panel] = []
         if d.wing_area_m2 > 0:
             wl = d.wing_area_m2 / 2 / d.wing_width_m
-            for k, y0 in enumerate((-d.wing_width_m - 1.0, d.panel_width_m + 1.0)):
-                wm = grid_shell(_axis(wl, h), _axis(d.wing_width_m, h), origin=(0.0, y0, 0.0))
-                wm = wm.with_regions(cell_regions={"radiator": np.arange(wm.n_cells)})
+            for k in range(2):
+                wm = wing_mesh(k, xs[-1], d.panel_width_m, wl, d.wing_width_m, h)
                 wspec = PanelSpec(wm, layers=d.wing_layers, front={"radiator": d.wing_coating},
                                   back={"radiator": d.wing_coating})
                 wing = build_panel(self.model, f"wing{k + 1}", wspec, self.wing_fluxes)
                 self.wings.append(wing)
                 sections.append(RadiatorSection(wing.layer_parts[0], "radiator"))
+        # surface exchange: bus box and one exchange among panel back, wings and bus
+        self.exchange = None
+        if d.exchange_enabled:
+            self.exchange = add_satellite_exchange(self.model, d, self.panel, self.wings,
+                                                   self.panel_fluxes, self.wing_fluxes, h)
         # packages in a row behind the panel
         self.packages: list[Package] = []
         pitch = 2.0 * d.package.cold_plate.size_x_m
@@ -462,6 +504,8 @@ class Satellite:
             out[f"{w.name}_mean_k"] = float(T[p.offset:p.offset + p.mesh.n_points].mean())
         if "radiator" in self.panel.spec.regions:
             out["panel_radiator_mean_k"] = float(T[self.panel.region_nodes(m, "radiator")].mean())
+        if "bus" in m.parts:  # surface exchange
+            out["bus_mean_k"] = float(T[m.parts["bus"].nodes].mean())
         return out
 
     def _result(self, res, p_pv, p_pump, p_c, history, convs, wall) -> SatelliteResult:
@@ -486,8 +530,10 @@ class Satellite:
                  "heat_to_radiators_w": q_rad,
                  "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
                  "closure_w": p_pv - p_c - p_pump - d.distribution_loss_fraction * p_pv}
+        exchange = (self.exchange.term.exchange_summary(T)  # surface exchange
+                     if self.exchange is not None else None)
         return SatelliteResult(d, m, T, res.energy, power, temps, limits, convs, history, wall,
-                               steady=res)
+                               steady=res, exchange=exchange)
 
     # --- orbit transient ------------------------------------------------------------------------
     def solve_orbit(self, steady: SatelliteResult, *, n_orbits: float = 1.0, steps: int = 180,
