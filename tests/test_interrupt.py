@@ -223,3 +223,30 @@ def test_size_killed_then_rerun_skips_finished_tiers(tmp_path, case_file):
         fp["vleo"]
     assert {p.name: p.read_bytes() for p in (out / "vleo").iterdir() if p.is_file()} == \
         vleo_bytes
+
+
+def test_interrupt_inside_compiled_code_is_an_interrupt(monkeypatch, capsys):
+    """Ctrl-C that lands in a Numba-compiled call surfaces as ``SystemError(... returned a
+    result with an exception set)`` caused by the KeyboardInterrupt: still exit 130 and one
+    line, no traceback; other SystemErrors are not swallowed."""
+    from thermosat.cli import main
+    from thermosat.commands import mesh as mesh_cmd
+
+    def interrupted(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as err:
+            raise SystemError("CPUDispatcher(<function f>) returned a result with an "
+                              "exception set") from err
+
+    monkeypatch.setattr(mesh_cmd, "run", interrupted)
+    assert main(["mesh", "check", "x.msh"]) == 130
+    assert capsys.readouterr().err == ("thermosat mesh: interrupted; finished results are "
+                                       "kept\n")
+
+    def broken(args):
+        raise SystemError("a real bug")
+
+    monkeypatch.setattr(mesh_cmd, "run", broken)
+    with pytest.raises(SystemError, match="a real bug"):
+        main(["mesh", "check", "x.msh"])

@@ -8,6 +8,7 @@ G' = h·P: T_out = T_w + (T_in − T_w)·exp(−G'L/(ṁc_p))); Darcy–Weisbach
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -71,7 +72,7 @@ def test_tube_on_isothermal_wall_matches_ntu_solution_second_order():
         # heat to the wall = enthalpy drop of the stream (energy conserved exactly)
         assert link.heat_w(res.T) == pytest.approx(mdot * CP * (t_in - t_out), rel=1e-9)
     assert errs[-1] / exact < 2e-5
-    orders = [math.log2(a / b) for a, b in zip(errs[:-1], errs[1:])]
+    orders = [math.log2(a / b) for a, b in itertools.pairwise(errs)]
     assert orders == pytest.approx([2.0] * 3, abs=0.05)  # second order in the edge length
     # the scheme is the trapezoidal (Crank–Nicolson) march per edge: with r = G'Δx/(ṁc_p),
     # T_out − T_w = (T_in − T_w)·((1 − r/2)/(1 + r/2))^n exactly (2-point Gauss on linear T)
@@ -123,7 +124,7 @@ def test_mixing_with_real_properties_conserves_enthalpy():
     m.fixed_temperature("f/b", 300.0)
     T = m.solve_steady(rtol=1e-13).T
     h = enthalpy_table(tab_t, cp)
-    h_of = lambda t: np.interp(t, tab_t, h)  # noqa: E731 (table is piecewise linear)
+    h_of = lambda t: np.interp(t, tab_t, h)
     assert h_of(T[2]) == pytest.approx((0.1 * h_of(220.0) + 0.3 * h_of(300.0)) / 0.4, rel=1e-10)
 
 
@@ -147,7 +148,7 @@ def _radiator_model(n_channels=4, layout="parallel", mdot=0.4, fluid="water", pa
 
 
 def test_parallel_layout_splits_flow_evenly_and_conserves_mass():
-    m, loop, plate = _radiator_model(n_channels=4, mdot=0.4)
+    _m, loop, plate = _radiator_model(n_channels=4, mdot=0.4)
     lines = path_points(plate, "radiator", "parallel", 0.5, 0.25)
     assert len(lines) == 4  # 2 m across at 0.5 m pitch
     tubes = loop.edge_kind == 1
@@ -161,14 +162,14 @@ def test_parallel_layout_splits_flow_evenly_and_conserves_mass():
 
 
 def test_serpentine_layout_carries_the_full_flow_through_one_tube():
-    m, loop, _ = _radiator_model(n_channels=4, layout="serpentine", mdot=0.4)
+    _m, loop, _ = _radiator_model(n_channels=4, layout="serpentine", mdot=0.4)
     assert np.allclose(loop.edge_mdot[loop.edge_kind == 1], 0.4, rtol=1e-14)
 
 
 def test_merge_of_parallel_channels_is_the_mass_weighted_mean():
     # radiator plate held at 250 K on one long edge and 350 K on the other (linear in y): the
     # channels leave at different temperatures; the outlet header mixes them
-    m, loop, plate = _radiator_model(n_channels=4, mdot=0.04)
+    m, loop, _plate = _radiator_model(n_channels=4, mdot=0.04)
     m.fixed_temperature("rad/cold", 250.0)
     m.fixed_temperature("rad/hot", 350.0)
     T = m.solve_steady(rtol=1e-12).T
@@ -188,14 +189,14 @@ def test_merge_of_parallel_channels_is_the_mass_weighted_mean():
 
     tab_t, _rho, cp, *_ = loop.fluid.table()
     h = enthalpy_table(tab_t, cp)
-    h_of = lambda t: np.interp(t, tab_t, h)  # noqa: E731
+    h_of = lambda t: np.interp(t, tab_t, h)
     assert h_of(T[outlet + off]) == pytest.approx(float(np.sum(w * h_of(t_ch)) / w.sum()),
                                                   rel=1e-10)
 
 
 def test_closed_loop_advection_sums_to_zero():
     # Σ_e ṁ_e (h(T_j) − h(T_i)) = Σ_nodes h(T_n)·(inflow − outflow) = 0 for ANY temperatures
-    m, loop, _ = _radiator_model(n_channels=4)
+    m, _loop, _ = _radiator_model(n_channels=4)
     sysm = m.build()
     adv = next(t for t in sysm.terms if t.name == "loop:advection")
     rng = np.random.default_rng(3)
@@ -259,7 +260,7 @@ def test_loop_pressure_drop_and_pump_power_by_hand():
     assert np.allclose(loop.edge_mdot, 0.05)  # one path: every edge carries the full flow
     L_tube = float(loop.edge_length[tube].sum())
     assert L_tube == pytest.approx(8.0 - 2 * 0.25, rel=1e-12)  # inset half a pitch each end
-    dp_tube, re = _darcy_weisbach(water, T, 0.05, 0.010, L_tube, 1.5e-6)
+    dp_tube, _re = _darcy_weisbach(water, T, 0.05, 0.010, L_tube, 1.5e-6)
     dp_hdr = sum(_darcy_weisbach(water, T, 0.05, 0.020, float(Lh), 1.5e-6)[0]
                  for Lh in loop.edge_length[loop.edge_kind == 0])
     hyd = loop.hydraulics(T)
@@ -272,7 +273,7 @@ def test_loop_pressure_drop_and_pump_power_by_hand():
 
 def test_parallel_channels_pressure_drop_is_one_channel_not_the_sum():
     # parallel channels: the worst path crosses one channel at its share of the flow
-    m, loop, _ = _radiator_model(n_channels=4, mdot=0.4)
+    _m, loop, _ = _radiator_model(n_channels=4, mdot=0.4)
     T = 300.0
     tube = loop.edge_kind == 1
     per_channel = float(loop.edge_length[tube].sum()) / 4

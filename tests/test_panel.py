@@ -7,6 +7,8 @@ default 3 K sink; coatings and cells from ``thermosat/physics/presets.py`` (MISS
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -79,7 +81,7 @@ def test_isothermal_panel_in_full_sun_matches_scalar_balance_with_pv(layers, rto
     p = 0.9
     spec = PanelSpec(_mesh(2.0, 1.0, 4, 2), layers=layers, cell=hjt, packing=p,
                      back={"cells": back})
-    model, panel, res = _solve(spec, fluxes, rtol)
+    _model, panel, res = _solve(spec, fluxes, rtol)
 
     def balance(T):
         absorbed = hjt.alpha * g_f + hjt.epsilon * ir_f + back.alpha * g_b + back.epsilon * ir_b
@@ -109,7 +111,7 @@ def test_hotter_cells_make_less_power():
     for g in (1300.0, 1430.0):
         spec = PanelSpec(_mesh(1.0, 1.0, 2, 2), layers=SINGLE, cell=hjt, packing=1.0,
                          back={"cells": coating("z93")})
-        model, panel, res = _solve(spec, ConstantFluxes(sun_front=g), rtol=1e-12)
+        _model, panel, res = _solve(spec, ConstantFluxes(sun_front=g), rtol=1e-12)
         temps.append(res.T.mean())
         etas.append(panel.pv.electric_power_w(res.T) / g)  # η·A with A = 1 m², p = 1
     assert temps[1] > temps[0]
@@ -144,7 +146,7 @@ def test_through_thickness_drop_is_series_resistance(layers):
     for p in panel.layer_parts:  # laterally uniform
         assert np.ptp(T[model.parts[p].nodes]) < 1e-8
     # each interface: ΔT = q (t_a/2k_a + t_b/2k_b)
-    for (a, b), (ta, tb) in zip(zip(layers[:-1], layers[1:]), zip(mid[:-1], mid[1:])):
+    for (a, b), (ta, tb) in zip(itertools.pairwise(layers), itertools.pairwise(mid)):
         r = a.thickness_m / (2 * a.conductivity_w_mk) + b.thickness_m / (2 * b.conductivity_w_mk)
         assert ta - tb == pytest.approx(q * r, rel=1e-6)
     r_total = sum(L.thickness_m / L.conductivity_w_mk for L in layers)
@@ -156,7 +158,7 @@ def test_through_thickness_drop_is_series_resistance(layers):
 
 
 # --------------------------------------------------------------------------- regions
-FLUXES = dict(sun_front=1361.0, ir_front=20.0, sun_back=300.0, ir_back=200.0)  # W/m²
+FLUXES = {"sun_front": 1361.0, "ir_front": 20.0, "sun_back": 300.0, "ir_back": 200.0}  # W/m²
 
 
 def _two_region_panel(layers, rtol, nx=12):
@@ -170,7 +172,7 @@ def _two_region_panel(layers, rtol, nx=12):
 
 
 def test_cells_and_radiator_regions_absorb_and_emit_with_their_own_coatings():
-    spec, model, panel, res = _two_region_panel(SINGLE, 1e-12)
+    spec, _model, _panel, res = _two_region_panel(SINGLE, 1e-12)
     a_c, a_r = 1.0, 2.0
     assert spec.region_area_m2("cells") == pytest.approx(a_c, rel=1e-12)
     assert spec.region_area_m2("radiator") == pytest.approx(a_r, rel=1e-12)
@@ -211,7 +213,7 @@ def test_thermally_separate_regions_reach_their_own_equilibria():
     # 1/16 m cells: with negligible conduction, consistent (Galerkin) radiation integrals ring
     # next to the jump in coating, decaying by ~(2 − √3) ≈ 0.27 per cell; the checked nodes
     # are 12+ cells from the boundary (ringing < 1e-5 K there)
-    spec, model, panel, res = _two_region_panel(weak, 1e-12, nx=48)
+    _spec, model, panel, res = _two_region_panel(weak, 1e-12, nx=48)
     hjt = cell_technology("hjt")
     g, irf, gb, irb = FLUXES.values()
     pts = model.parts[panel.layer_parts[0]].mesh.points

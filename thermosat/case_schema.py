@@ -214,6 +214,12 @@ class WingsSection(_Section):
         None, unit="-", doc="wing stack (default: Al honeycomb, 0.5 mm face sheets on a 12 mm "
                             "core); the tubes bond to the first layer", min_length=1,
         max_length=20, allowed="array of 1–20 [[wings.layers]] tables")
+    # surface exchange (thermosat.physics.geometry)
+    surface_exchange: bool = F(
+        True, unit="-", doc="infrared exchange between the wings, the panel's back and a bus "
+                            "box (gray, diffuse; the rest of each view goes to the sink); "
+                            "false: every surface sees only the sink. Needs wings",
+        allowed="true or false")
 
     @model_validator(mode="after")
     def _check(self):

@@ -164,6 +164,7 @@ class Case(CaseModel):
             earth_ir_w_m2=o.earth_ir_w_m2,
             steady_theta_deg=o.steady_theta_deg,
             cell_max_k=self.limits.cell_max_k,
+            surface_exchange=w.surface_exchange,  # surface exchange
         )
         allowed = {f.name for f in dc_fields(SatelliteDesign)}
         unknown = sorted(set(overrides) - allowed)

@@ -36,6 +36,32 @@ def _available() -> dict[str, object]:
     return mods
 
 
+#: commands that build models or render, and so import VTK on the way
+_VTK_COMMANDS = {"solve", "size", "sweep", "render", "claims", "validate", "bench"}
+
+
+def _preimport_vtk() -> None:
+    """Import VTK and PyVista with SIGINT held back until the import is done.
+
+    VTK's extension modules crash the process (SIGSEGV) when Ctrl-C interrupts their
+    initialisation; held back, the interrupt arrives right after as a KeyboardInterrupt.
+    """
+    import signal
+    import threading
+
+    if (not hasattr(signal, "pthread_sigmask")
+            or threading.current_thread() is not threading.main_thread()):
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        import pyvista  # noqa: F401
+        import vtk  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from thermosat.errors import ThermosatError
@@ -57,11 +83,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.command in _VTK_COMMANDS:
+            _preimport_vtk()
         return int(mods[args.command].run(args) or 0)
     except ThermosatError as err:
         print(f"thermosat {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print(f"thermosat {args.command}: interrupted; finished results are kept", file=sys.stderr)
+        return 130
+    except SystemError as err:  # Ctrl-C inside a Numba-compiled call arrives wrapped
+        if not isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
+            raise
         print(f"thermosat {args.command}: interrupted; finished results are kept", file=sys.stderr)
         return 130
 

@@ -17,7 +17,7 @@ from thermosat.io_atomic import atomic_write_text
 from thermosat.physics.satellite import Satellite, SatelliteDesign
 from thermosat.sizing import SizingResult, _set_area, constraint_margins, size_design
 
-__all__ = ["run_tier", "contract_row"]
+__all__ = ["run_tier", "contract_row", "exchange_effect"]
 
 
 def _curve_points(sizing: SizingResult, vary: str, factors=(0.75, 1.5, 2.5), progress=None):
@@ -33,6 +33,120 @@ def _curve_points(sizing: SizingResult, vary: str, factors=(0.75, 1.5, 2.5), pro
         if progress:
             progress(row)
     return rows
+
+
+# --- surface exchange: what the wing–panel–bus exchange changes in the sized area ---------
+def _margin(row: dict) -> float:
+    """Worst margin (K) of the constraints that improve with area, as the sizing uses."""
+    return min(row["margin_junction"], row["margin_coolant_boil"])
+
+
+def _exchange_breakdown(res) -> dict:
+    """The exchange's energy balance at a solved design (W): panel → wings, wings → space..."""
+    ex = res.exchange
+    if ex is None:
+        return {}
+    g, b = ex["groups"], ex["between"]
+    wings = [k for k in g if k.startswith("wing")]
+
+    def net(a, c):
+        return b.get(f"{a}→{c}", 0.0) - b.get(f"{c}→{a}", 0.0)
+
+    return {"panel_to_wings_w": sum(net("panel", w) for w in wings),
+            "panel_to_bus_w": net("panel", "bus") if "bus" in g else 0.0,
+            "bus_to_wings_w": sum(net("bus", w) for w in wings) if "bus" in g else 0.0,
+            "wings_to_space_w": sum(g[w]["to_space_w"] for w in wings),
+            "panel_back_to_space_w": g["panel"]["to_space_w"] if "panel" in g else 0.0,
+            "bus_to_space_w": g["bus"]["to_space_w"] if "bus" in g else 0.0,
+            "panel_back_emitted_w": g["panel"]["emitted_w"] if "panel" in g else 0.0,
+            "between_w": dict(b), "exchange_facets": ex["n_exchange_facets"]}
+
+
+def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
+                    area_bounds_m2=(1.0, 5000.0), max_solves: int = 3,
+                    margin_tol_k: float = 0.05, progress=None) -> dict:
+    """Re-size ``sizing``'s design with ``surface_exchange=False`` to show what the exchange
+    changes in the sized area.
+
+    Seeded at the sized area: one coupled solve there without the exchange, then secant steps
+    on log(area) for the worst margin of the constraints that grow with area (the sizing's
+    own criterion), the first step using the slope of that margin from the sizing's
+    evaluations near the sized area; at most ``max_solves`` coupled solves. The cell area is
+    rescaled by demand / compute after each solve, as the sizing does. ``converged`` says
+    whether the last solve is within ``margin_tol_k`` of the limit on the safe side; otherwise
+    the area is the secant estimate from the last two solves.
+    """
+    import math
+
+    from thermosat.sizing import _evaluate
+
+    d = sizing.design
+    out: dict = {"enabled": bool(d.exchange_enabled)}
+    if not d.exchange_enabled:
+        out["note"] = ("no wings: nothing to exchange with" if d.wing_area_m2 == 0 else
+                       "surface_exchange is off")
+        return out
+    if sizing.result is not None:
+        out["breakdown_w"] = _exchange_breakdown(sizing.result)
+    if not sizing.feasible:
+        out["note"] = "the sizing with the exchange found no feasible area; no comparison"
+        return out
+    a_ex = d.radiator_area_m2
+    rows = [r for r in sizing.evaluations if r["radiator_area_m2"] > 0]
+    # slope of the margin against log(area) from the sizing evaluations nearest the root
+    near = sorted(rows, key=lambda r: abs(math.log(r["radiator_area_m2"] / a_ex)))[:3]
+    slope = None
+    for i in range(len(near)):
+        for j in range(i + 1, len(near)):
+            dx = math.log(near[j]["radiator_area_m2"] / near[i]["radiator_area_m2"])
+            if abs(dx) > 1e-6:
+                slope = (_margin(near[j]) - _margin(near[i])) / dx
+                break
+        if slope is not None:
+            break
+    off = replace(d, surface_exchange=False)
+    cells = d.cell_area_m2
+    lo_b, hi_b = area_bounds_m2
+    log: list[dict] = []
+    pts = []
+    x = math.log(a_ex)
+    for _ in range(max_solves):
+        dd = _set_area(replace(off, cell_area_m2=cells), vary, math.exp(x))
+        _, r, mm = _evaluate(dd, log, progress)
+        f = min(mm["junction"], mm["coolant_boil"])
+        pts.append((x, f, dd.cell_area_m2))
+        if r.power["compute_w"] > 0:
+            cells *= demand_w / r.power["compute_w"]
+        if 0.0 <= f <= margin_tol_k:
+            break
+        if len(pts) >= 2 and pts[-1][1] != pts[-2][1]:
+            s_ = (pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0])
+        else:
+            s_ = slope if slope and slope > 0 else 10.0
+        x = min(max(x - f / s_, math.log(lo_b)), math.log(hi_b))
+    xs, fs = pts[-1][0], pts[-1][1]
+    converged = 0.0 <= fs <= margin_tol_k
+    if converged:
+        a_off = math.exp(xs)
+    else:  # secant (or slope) estimate from the last solves
+        if len(pts) >= 2 and pts[-1][1] != pts[-2][1]:
+            s_ = (pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0])
+        else:
+            s_ = slope if slope and slope > 0 else float("nan")
+        a_off = math.exp(xs - fs / s_)
+    delta = a_ex - a_off
+    out.update({
+        "radiator_area_m2": a_ex, "radiator_area_without_m2": a_off,
+        "cell_area_m2": d.cell_area_m2, "cell_area_without_m2": pts[-1][2],
+        "delta_area_m2": delta, "delta_area_rel": delta / a_off if a_off > 0 else None,
+        "converged": converged, "solves": len(pts), "sizing_slope_k_per_log_area": slope,
+        "evaluations": [{"radiator_area_m2": math.exp(p[0]), "margin_k": p[1],
+                         "cell_area_m2": p[2]} for p in pts],
+        "message": (f"the wing–panel exchange changes the sized area by {delta:+.1f} m² "
+                    f"({100 * delta / a_off:+.1f} %): {a_ex:.1f} m² with it, {a_off:.1f} m² "
+                    f"without" + ("" if converged else " (secant estimate)")),
+    })
+    return out
 
 
 def contract_row(tier: str, design: SatelliteDesign, sizing: SizingResult) -> dict:
@@ -98,6 +212,13 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")
+    # surface exchange: re-size without it to show what it changes
+    if sizing.design.exchange_enabled:
+        say(f"{tier}: re-sizing without the wing–panel exchange (≤ 3 coupled solves)")
+    row["surface_exchange"] = exchange_effect(sizing, demand_w, vary,
+                                              area_bounds_m2=area_bounds_m2)
+    if "message" in row["surface_exchange"]:
+        say(f"{tier}: {row['surface_exchange']['message']}")
     # orbit transient of the sized (or best) design
     say(f"{tier}: orbit transient ({steps} steps)")
     orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps)
@@ -112,6 +233,8 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
               "packages": [pk.part for pk in sat.packages]}
     for w in sat.wings:
         groups[w.name] = w.layer_parts
+    if "bus" in sat.model.parts:  # surface exchange
+        groups["bus"] = ["bus"]
     mb = model_multiblock(sat.model, res.T, groups)
     files["vtm"] = str(write_vtm(out_dir / "satellite.vtm", mb))
     if renders:
@@ -120,10 +243,11 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         say(f"{tier}: rendering temperature fields")
         radiators = model_multiblock(sat.model, res.T, {
             "panel_back": [sat.panel.back_part],
-            **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part]})
+            **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part],
+            **({"bus": ["bus"]} if "bus" in sat.model.parts else {})})  # surface exchange
         files["render_radiators"] = str(render_grid(
             radiators, out_dir / "radiators.png", title=f"{tier.upper()}: panel back, wings, "
-            "coolant (°C)", camera="xy"))
+            "coolant (°C)", camera="iso" if sat.wings else "xy"))  # wings stand edge-on
         files["render_packages"] = str(render_grid(
             model_multiblock(sat.model, res.T, {pk.part: [pk.part] for pk in sat.packages[:3]}),
             out_dir / "packages.png", title=f"{tier.upper()}: chip packages (°C)"))

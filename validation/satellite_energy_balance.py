@@ -3,14 +3,15 @@
 Problem
 -------
 The default VLEO satellite (``thermosat.defaults.default_design("vleo")``: 102 m² of HJT
-cells and a 398 m² loop-cooled radiator strip on one 20 × 25 m sun-pointing panel, 12
-GB300-class chip packages on an ammonia loop, hot case at noon, 500 km, β = 0) solved in
-steady state with the power loop closed: the chips burn the electricity the panel makes at
-its temperature, less 5 % distribution losses and the pump power (both of which end as heat
-in the coolant). Everything is in one global system: four panel layers with
-through-thickness links, per-region coatings and the photovoltaic term, the coolant graph
-with upwind advection and tube-to-face-sheet links, the 3D package stacks and their
-cold-plate links.
+cells on a 20 m wide sun-pointing panel, 398 m² of loop-cooled radiator wings held edge-on
+to the Sun, 12 GB300-class chip packages on an ammonia loop, hot case at noon, 500 km,
+β = 0 — whatever the defaults module holds when this runs) solved in steady state with the
+power loop closed: the chips burn the electricity the panel makes at its temperature, less
+5 % distribution losses and the pump power (both of which end as heat in the coolant).
+Everything is in one global system: the layered panel and
+wings with through-thickness links, per-region coatings and the photovoltaic term, the
+coolant graph with upwind advection and tube-to-face-sheet links, the 3D package stacks and
+their cold-plate links.
 
 Reference
 ---------
@@ -24,10 +25,10 @@ be below 1e-8 absolute at convergence. The rows also give the power-loop closure
 Computed
 --------
 ``Satellite(design).solve_steady()`` on three mesh resolutions of the same design (panel
-element size 2.5 / 1.25 / 0.625 m, package mesh density 2 / 3 / 4: 2.4k … 11k unknowns),
+element size 2.5 / 1.25 / 0.625 m, package mesh density 2 / 3 / 4: ~2k … ~11k unknowns),
 the satellite's default tolerances (Newton 1e-11, power 1e-11). Headline: the worst
-imbalance of the three. Tolerance 1e-8 absolute. (The default 0.5 m / density 6 mesh,
-1.9e4 unknowns, gives ~5e-13; ``scripts/satellite_scaling.py`` goes to 1e5.)
+imbalance of the three. Tolerance 1e-8 absolute. (``scripts/satellite_scaling.py`` runs the
+same solve up to ~1e5 unknowns: imbalance ~3e-12 there, see ``benchmarks/SATELLITE.md``.)
 """
 from __future__ import annotations
 

@@ -36,10 +36,23 @@ from thermosat.errors import InputError, MeshError
 from thermosat.mesh.core import Boundary, Mesh
 from thermosat.physics.presets import Layer
 
-__all__ = ["BUS_SIZE_M", "BUS_STANDOFF_M", "BUS_WALL", "BUS_COATING", "BUS_FACES",
-           "MAX_EXCHANGE_FACETS", "ExchangeSurface", "SurfaceExchangeHandle", "long_edge_axis",
-           "wing_mesh", "bus_mesh", "with_oriented_faces", "grid_patches",
-           "add_surface_exchange", "add_satellite_exchange"]
+__all__ = [
+    "BUS_COATING",
+    "BUS_FACES",
+    "BUS_SIZE_M",
+    "BUS_STANDOFF_M",
+    "BUS_WALL",
+    "MAX_EXCHANGE_FACETS",
+    "ExchangeSurface",
+    "SurfaceExchangeHandle",
+    "add_satellite_exchange",
+    "add_surface_exchange",
+    "bus_mesh",
+    "grid_patches",
+    "long_edge_axis",
+    "wing_mesh",
+    "with_oriented_faces",
+]
 
 #: bus box size (m) along x, y, z (assumption: a compact 2 m × 2 m × 1 m avionics bus)
 BUS_SIZE_M = (2.0, 2.0, 1.0)
@@ -55,7 +68,7 @@ BUS_COATING = "z93"
 MAX_EXCHANGE_FACETS = 2500
 #: zones per face edge for the zone-coupled Newton tangent (see
 #: :class:`~thermosat.terms.surface_exchange.SurfaceExchange`)
-ZONE_GRID = 2
+ZONE_GRID = 3
 
 #: names of the bus faces' boundaries (−x, +x, −y, +y, −z, +z)
 BUS_FACES = ("face_xlo", "face_xhi", "face_ylo", "face_yhi", "face_bottom", "face_top")
@@ -287,8 +300,8 @@ def add_surface_exchange(model, surfaces: list[ExchangeSurface], *, t_sink_k: fl
     Absorbed environment fluxes of the replaced conditions stay, as heat inputs with the same
     name (``<condition>:absorbed``). Above ``max_facets`` FE facets, the faces' facets are
     merged into k × k rectangles (one k for all faces; ``single_patch`` faces into one).
-    Each face is split into about ``zone_grid × zone_grid`` zones for the zone-coupled
-    tangent (a part ``<name>_zones`` holds their auxiliary unknowns); ``zone_grid=None``
+    Each face is split into about ``zone_grid × zone_grid`` zones (of at least ~16 facets)
+    for the zone-coupled tangent (a part ``<name>_zones`` holds their auxiliary unknowns); ``zone_grid=None``
     keeps the purely local tangent. ``t_sink_k`` (K): default that of the replaced conditions
     (all must agree), else 3 K. Every face must be a flat rectangular grid of quads.
     """
@@ -319,8 +332,10 @@ def add_surface_exchange(model, surfaces: list[ExchangeSurface], *, t_sink_k: fl
     pp, pf, of, zo, off_p, off_f, off_z = [], [], [], [], 0, 0, 0
     zone_xyz = []
     for (pts, fac, _), s in zip(conns, surfaces):
-        p, f, o, z = grid_patches(pts, fac, None if s.single_patch else k,
-                                  1 if s.single_patch or zone_grid is None else zone_grid)
+        # zones of at least ~16 facets each: small faces are one zone
+        zg = 1 if s.single_patch or zone_grid is None else max(
+            1, min(zone_grid, math.isqrt(len(fac) // 16)))
+        p, f, o, z = grid_patches(pts, fac, None if s.single_patch else k, zg)
         pp.append(p)
         pf.append(f + off_p)
         of.append(o + off_f)

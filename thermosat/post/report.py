@@ -39,6 +39,48 @@ def tier_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# --- surface exchange -----------------------------------------------------------------------
+_EXCHANGE_ROWS = (("panel_to_wings_w", "panel back → wings (net)"),
+                  ("panel_to_bus_w", "panel back → bus (net)"),
+                  ("bus_to_wings_w", "bus → wings (net)"),
+                  ("wings_to_space_w", "wings → space (net)"),
+                  ("panel_back_to_space_w", "panel back → space (net)"),
+                  ("bus_to_space_w", "bus → space (net)"))
+
+
+def _surface_exchange(sx: dict | None) -> list[str]:
+    """The wing–panel–bus exchange: what it changes in the sized area, and its energy
+    balance (W)."""
+    if not sx:
+        return []
+    md = ["", "**Wing–panel radiative exchange.** "]
+    if not sx.get("enabled"):
+        md[-1] += f"Not modelled ({sx.get('note', 'off')})."
+        return md
+    if "message" in sx:
+        md[-1] += (sx["message"][0].upper() + sx["message"][1:] + ". The panel's hot back "
+                   "face, the wings and the bus see each other (gray diffuse exchange, the "
+                   "rest of each view to the 3 K sink); without it every surface would see "
+                   "only the sink. Re-sized without the exchange from the sized area in "
+                   f"{sx['solves']} coupled solves"
+                   + ("." if sx["converged"] else " (not converged to the margin tolerance: "
+                      "secant estimate)."))
+        md += ["", "| | with exchange | without | change |", "|---|---|---|---|",
+               f"| radiator area | {sx['radiator_area_m2']:.1f} m² | "
+               f"{sx['radiator_area_without_m2']:.1f} m² | {sx['delta_area_m2']:+.1f} m² "
+               f"({100 * sx['delta_area_rel']:+.1f} %) |",
+               f"| cell area | {sx['cell_area_m2']:.1f} m² | {sx['cell_area_without_m2']:.1f} "
+               f"m² | {sx['cell_area_m2'] - sx['cell_area_without_m2']:+.1f} m² |"]
+    else:
+        md[-1] += sx.get("note", "")
+    b = sx.get("breakdown_w")
+    if b:
+        md += ["", "| exchange at the design point | W |", "|---|---|"]
+        md += [f"| {label} | {b[k]:.0f} |" for k, label in _EXCHANGE_ROWS if k in b]
+        md += [f"| panel back emission (total) | {b['panel_back_emitted_w']:.0f} |"]
+    return md
+
+
 def _rel(path: str, base: Path) -> str:
     return os.path.relpath(path, base)
 
@@ -84,6 +126,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                f"| energy balance (relative imbalance) | {r['energy_balance_rel']:.1e} |",
                "", "| mass | kg |", "|---|---|"]
         md += [f"| {k.replace('_kg', '')} | {v:.1f} |" for k, v in r["mass_breakdown_kg"].items()]
+        md += _surface_exchange(r.get("surface_exchange"))  # surface exchange
         if o:
             md += ["", f"Over one orbit (eclipse {o['eclipse_fraction'] * 100:.1f} %, period "
                        f"{o['period_s'] / 60:.1f} min): junction {o['junction_min_k']:.1f}–"

@@ -439,10 +439,12 @@ class SurfaceExchange(Term):
         Tp = (np.maximum(E, 0.0) / self.sigma) ** 0.25
         groups = {g: self.patch_group == k for k, g in enumerate(self.group_names)}
         br = self.exchange.exchange_breakdown(Tp, {g: m for g, m in groups.items() if m.any()})
-        Es = self.sigma * self.t_sink**4
-        J0 = self.exchange.radiosity(np.zeros(self.n_patches), Es)
-        a_p = self.patch_areas * self.eps_p * (np.asarray(self.F @ J0).ravel()
-                                               + self.f_space * Es)
+        if getattr(self, "_a_space", None) is None:   # constant: geometry and T_sink only
+            Es = self.sigma * self.t_sink**4
+            J0 = self.exchange.radiosity(np.zeros(self.n_patches), Es)
+            self._a_space = self.patch_areas * self.eps_p * (
+                np.asarray(self.F @ J0).ravel() + self.f_space * Es)
+        a_p = self._a_space
         pg = {g: k for k, g in enumerate(br.names)}
         a_g = np.zeros(len(br.names))
         for k, g in enumerate(self.group_names):
@@ -454,13 +456,14 @@ class SurfaceExchange(Term):
     def flows(self, T, t):
         br = self.breakdown(T)
         out: dict[str, float] = {}
+        floor = 1e-12 * float(br.emitted.sum())   # transfers at round-off level are not shown
         for a, ga in enumerate(br.names):
             lost = float(br.to_space[a] + br.absorbed_from_space[a])
             out[f"{self.name}:{ga}→space"] = -lost
             out[f"{self.name}:space→{ga}"] = float(br.absorbed_from_space[a])
             for b in range(a + 1, len(br.names)):
                 x = float(br.net[a, b])
-                if x == 0.0:
+                if abs(x) <= floor:
                     continue
                 src, dst = (ga, br.names[b]) if x > 0 else (br.names[b], ga)
                 out[f"{self.name}:{src}→{dst}"] = -abs(x)
@@ -478,7 +481,7 @@ class SurfaceExchange(Term):
                                  "to_space_w": float(br.to_space[a]),
                                  "net_leaving_w": float(br.q_net[a])}
             for b, gb in enumerate(br.names):
-                if a != b and br.net[a, b] > 0:
+                if a != b and br.net[a, b] > 1e-12 * float(br.emitted.sum()):
                     out["between"][f"{ga}→{gb}"] = float(br.net[a, b])
         out["net_to_space_w"] = float(br.to_space.sum())
         out["n_exchange_facets"] = int(self.n_patches)
