@@ -368,3 +368,38 @@ def test_satellite_with_wings_exchanges_and_balances():
     off = Satellite(d.with_areas(surface_exchange=False)).solve_steady()
     assert off.exchange is None and "bus" not in off.model.parts
     assert off.temperatures["coolant_max_k"] < res.temperatures["coolant_max_k"]
+
+
+def test_sizing_report_shows_what_the_exchange_changes_in_the_area():
+    """tier_job.exchange_effect: re-size without the exchange from the sized area."""
+    from thermosat.defaults import default_design
+    from thermosat.physics.satellite import Satellite
+    from thermosat.sizing import SizingResult, constraint_margins
+    from thermosat.tier_job import exchange_effect
+
+    base = default_design("vleo", panel_radiator_area_m2=0.0, element_size_m=2.5,
+                          package_mesh_density=2)
+    rows, sized = [], None
+    for area in (520.0, 480.0):  # stand-in for a sizing: two evaluations, the last "sized"
+        d = base.with_areas(wing_area_m2=area)
+        sat = Satellite(d)
+        res = sat.solve_steady()
+        m = constraint_margins(d, res)
+        rows.append({"radiator_area_m2": area, **{f"margin_{k}": v for k, v in m.items()}})
+        sized = SizingResult(True, d, res, sat, "junction", m, rows)
+    out = exchange_effect(sized, 30e3, "wings", area_bounds_m2=(10.0, 3000.0), max_solves=4)
+    assert out["enabled"] and out["solves"] <= 4
+    b = out["breakdown_w"]
+    assert b["panel_to_wings_w"] > 0 and b["wings_to_space_w"] > b["panel_to_wings_w"]
+    # without the exchange the wings no longer take the panel's heat: less area
+    assert out["radiator_area_without_m2"] < out["radiator_area_m2"]
+    assert out["delta_area_m2"] == pytest.approx(
+        out["radiator_area_m2"] - out["radiator_area_without_m2"])
+    assert out["status"] in ("converged", "bracketed", "upper bound")
+    assert out["margin_without_k"] >= 0.0          # the area reported meets the limits
+    assert "changes the sized area by +" in out["message"]
+    # a design without wings has nothing to exchange with
+    none = exchange_effect(SizingResult(True, base.with_areas(wing_area_m2=0.0,
+                                                              panel_radiator_area_m2=300.0),
+                                        None, None, "junction", {}, []), 30e3, "wings")
+    assert none == {"enabled": False, "note": "no wings: nothing to exchange with"}

@@ -63,18 +63,23 @@ def _exchange_breakdown(res) -> dict:
 
 
 def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
-                    area_bounds_m2=(1.0, 5000.0), max_solves: int = 3,
-                    margin_tol_k: float = 0.05, progress=None) -> dict:
+                    area_bounds_m2=(1.0, 5000.0), max_solves: int = 5,
+                    margin_tol_k: float = 0.05, area_rtol: float = 5e-3,
+                    progress=None) -> dict:
     """Re-size ``sizing``'s design with ``surface_exchange=False`` to show what the exchange
     changes in the sized area.
 
-    Seeded at the sized area: one coupled solve there without the exchange, then secant steps
-    on log(area) for the worst margin of the constraints that grow with area (the sizing's
-    own criterion), the first step using the slope of that margin from the sizing's
-    evaluations near the sized area; at most ``max_solves`` coupled solves. The cell area is
-    rescaled by demand / compute after each solve, as the sizing does. ``converged`` says
-    whether the last solve is within ``margin_tol_k`` of the limit on the safe side; otherwise
-    the area is the secant estimate from the last two solves.
+    Seeded at the sized area: one coupled solve there without the exchange, then steps on
+    ``x = A^(−1/4)`` (a radiator's temperature goes as (Q/A)^(1/4), so the margin is nearly
+    linear in x) for the worst margin of the constraints that grow with area (the sizing's
+    own criterion): the first step with the slope of that margin from the sizing's
+    evaluations near the sized area, then secant, then Illinois regula falsi once the root is
+    bracketed; area steps at most ×3. At most ``max_solves`` coupled solves; the cell area is
+    rescaled by demand / compute after each, as the sizing does. Converged when a solve is
+    within ``margin_tol_k`` of the limit on the safe side or the bracket is narrower than
+    ``area_rtol``. The area reported without the exchange is, as in the sizing, the smallest
+    area tried that meets the limits (``bracket_without_m2``: the largest failing area tried
+    below it, and it); only if none met them, a secant estimate (``status``).
     """
     import math
 
@@ -92,59 +97,89 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
         out["note"] = "the sizing with the exchange found no feasible area; no comparison"
         return out
     a_ex = d.radiator_area_m2
+
+    def xa(area):
+        return area ** -0.25
+
+    # slope dmargin/dx from the sizing evaluations nearest the sized area
     rows = [r for r in sizing.evaluations if r["radiator_area_m2"] > 0]
-    # slope of the margin against log(area) from the sizing evaluations nearest the root
     near = sorted(rows, key=lambda r: abs(math.log(r["radiator_area_m2"] / a_ex)))[:3]
     slope = None
-    for i in range(len(near)):
-        for j in range(i + 1, len(near)):
-            dx = math.log(near[j]["radiator_area_m2"] / near[i]["radiator_area_m2"])
-            if abs(dx) > 1e-6:
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        if j < len(near):
+            dx = xa(near[j]["radiator_area_m2"]) - xa(near[i]["radiator_area_m2"])
+            if abs(dx) > 1e-9 * xa(a_ex):
                 slope = (_margin(near[j]) - _margin(near[i])) / dx
                 break
-        if slope is not None:
-            break
     off = replace(d, surface_exchange=False)
     cells = d.cell_area_m2
-    lo_b, hi_b = area_bounds_m2
+    x_lo_b, x_hi_b = xa(area_bounds_m2[1]), xa(area_bounds_m2[0])
     log: list[dict] = []
-    pts = []
-    x = math.log(a_ex)
+    pts: list[tuple] = []          # (x, margin, cell area)
+    lo = hi = None                 # bracket: (x, f) with f < 0 (too small) / f >= 0
+    side = 0
+    x = xa(a_ex)
     for _ in range(max_solves):
-        dd = _set_area(replace(off, cell_area_m2=cells), vary, math.exp(x))
+        dd = _set_area(replace(off, cell_area_m2=cells), vary, x ** -4)
         _, r, mm = _evaluate(dd, log, progress)
         f = min(mm["junction"], mm["coolant_boil"])
         pts.append((x, f, dd.cell_area_m2))
         if r.power["compute_w"] > 0:
             cells *= demand_w / r.power["compute_w"]
-        if 0.0 <= f <= margin_tol_k:
+        if f >= 0:
+            hi = (x, f) if hi is None or x > hi[0] else hi
+        else:
+            lo = (x, f) if lo is None or x < lo[0] else lo
+        if 0.0 <= f <= margin_tol_k or (lo is not None and hi is not None
+                                         and (hi[0] / lo[0]) ** -4 <= 1 + area_rtol):
             break
-        if len(pts) >= 2 and pts[-1][1] != pts[-2][1]:
-            s_ = (pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0])
+        if lo is not None and hi is not None:         # Illinois regula falsi
+            fl = lo[1] * (0.5 if side == 1 else 1.0)
+            fh = hi[1] * (0.5 if side == -1 else 1.0)
+            xn = hi[0] - fh * (hi[0] - lo[0]) / (fh - fl)
         else:
-            s_ = slope if slope and slope > 0 else 10.0
-        x = min(max(x - f / s_, math.log(lo_b)), math.log(hi_b))
-    xs, fs = pts[-1][0], pts[-1][1]
-    converged = 0.0 <= fs <= margin_tol_k
-    if converged:
-        a_off = math.exp(xs)
-    else:  # secant (or slope) estimate from the last solves
-        if len(pts) >= 2 and pts[-1][1] != pts[-2][1]:
-            s_ = (pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0])
-        else:
-            s_ = slope if slope and slope > 0 else float("nan")
-        a_off = math.exp(xs - fs / s_)
+            s_ = ((pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0]) if len(pts) >= 2
+                  else slope)
+            if s_ is not None and s_ > 0:             # the margin falls as x grows
+                s_ = -s_
+            xn = x - f / s_ if s_ else x * 1.2 ** (0.25 if f > 0 else -0.25)
+            xn = min(max(xn, x * 3 ** -0.25), x * 3 ** 0.25)
+        side = 1 if f >= 0 else -1
+        x = min(max(xn, x_lo_b), x_hi_b)
+    # the answer, as the sizing gives it: the smallest area tried that meets the limits,
+    # with the largest one tried below it that does not (the limit lies in between)
+    feas = [p for p in pts if p[1] >= 0]
+    if feas:
+        best = max(feas, key=lambda p: p[0])
+        a_off, m_off = best[0] ** -4, best[1]
+        below = [p[0] ** -4 for p in pts if p[1] < 0 and p[0] > best[0]]
+        bracket = [max(below), a_off] if below else None
+        converged = 0.0 <= m_off <= margin_tol_k or bool(
+            bracket and bracket[1] <= (1 + area_rtol) * bracket[0])
+        status = ("converged" if converged else "bracketed" if bracket else "upper bound")
+    else:                              # nothing feasible tried: secant estimate
+        (x1, f1, _), (x2, f2, _) = pts[-2:] if len(pts) >= 2 else (pts[0], pts[0])
+        s_ = (f2 - f1) / (x2 - x1) if x2 != x1 else slope
+        a_off = (x2 - f2 / s_) ** -4 if s_ and s_ < 0 else float("nan")
+        m_off, bracket, converged, status = None, None, False, "estimate"
     delta = a_ex - a_off
+    m_ex = min(sizing.margins["junction"], sizing.margins["coolant_boil"])
+    how = {"converged": "", "upper bound": " (an upper bound: no smaller area was tried)",
+           "estimate": " (secant estimate: no area tried met the limits)"}.get(
+        status, f" (the limit lies between {bracket[0]:.1f} and {bracket[1]:.1f} m²)"
+        if bracket else "")
     out.update({
         "radiator_area_m2": a_ex, "radiator_area_without_m2": a_off,
-        "cell_area_m2": d.cell_area_m2, "cell_area_without_m2": pts[-1][2],
+        "cell_area_m2": d.cell_area_m2,
+        "cell_area_without_m2": (best[2] if feas else pts[-1][2]),
+        "margin_k": m_ex, "margin_without_k": m_off, "bracket_without_m2": bracket,
         "delta_area_m2": delta, "delta_area_rel": delta / a_off if a_off > 0 else None,
-        "converged": converged, "solves": len(pts), "sizing_slope_k_per_log_area": slope,
-        "evaluations": [{"radiator_area_m2": math.exp(p[0]), "margin_k": p[1],
+        "converged": converged, "status": status, "solves": len(pts),
+        "evaluations": [{"radiator_area_m2": p[0] ** -4, "margin_k": p[1],
                          "cell_area_m2": p[2]} for p in pts],
         "message": (f"the wing–panel exchange changes the sized area by {delta:+.1f} m² "
                     f"({100 * delta / a_off:+.1f} %): {a_ex:.1f} m² with it, {a_off:.1f} m² "
-                    f"without" + ("" if converged else " (secant estimate)")),
+                    f"without{how}"),
     })
     return out
 
@@ -214,7 +249,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     say(f"{tier}: {sizing.message}")
     # surface exchange: re-size without it to show what it changes
     if sizing.design.exchange_enabled:
-        say(f"{tier}: re-sizing without the wing–panel exchange (≤ 3 coupled solves)")
+        say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
     row["surface_exchange"] = exchange_effect(sizing, demand_w, vary,
                                               area_bounds_m2=area_bounds_m2)
     if "message" in row["surface_exchange"]:

@@ -238,7 +238,7 @@ class SatelliteDesign:
                              f"{self.distribution_loss_fraction} is outside [0, 1)")
         if self.n_packages < 1:
             raise InputError(f"satellite n_packages: {self.n_packages} must be ≥ 1")
-        if not isinstance(self.surface_exchange, (bool, np.bool_)):
+        if not isinstance(self.surface_exchange, (bool, np.bool_)):  # surface exchange
             raise InputError(f"satellite surface_exchange: {self.surface_exchange!r} must be "
                              "true or false")
         if self.package is None:
@@ -348,6 +348,7 @@ class Satellite:
         regions = {"cells": np.flatnonzero(cx < lc)}
         if lr > 0:
             regions["radiator"] = np.flatnonzero(cx >= lc)
+        # surface exchange: oriented front/back facets of each region
         pmesh = with_oriented_faces(pmesh.with_regions(cell_regions=regions), regions)
         pspec = PanelSpec(pmesh, layers=d.layers, cell=d.cell, packing=d.packing,
                           front={"radiator": d.panel_radiator_front},

@@ -62,15 +62,16 @@ def _surface_exchange(sx: dict | None) -> list[str]:
                    "face, the wings and the bus see each other (gray diffuse exchange, the "
                    "rest of each view to the 3 K sink); without it every surface would see "
                    "only the sink. Re-sized without the exchange from the sized area in "
-                   f"{sx['solves']} coupled solves"
-                   + ("." if sx["converged"] else " (not converged to the margin tolerance: "
-                      "secant estimate)."))
+                   f"{sx['solves']} coupled solves ({sx.get('status', '')}).")
         md += ["", "| | with exchange | without | change |", "|---|---|---|---|",
                f"| radiator area | {sx['radiator_area_m2']:.1f} m² | "
                f"{sx['radiator_area_without_m2']:.1f} m² | {sx['delta_area_m2']:+.1f} m² "
                f"({100 * sx['delta_area_rel']:+.1f} %) |",
                f"| cell area | {sx['cell_area_m2']:.1f} m² | {sx['cell_area_without_m2']:.1f} "
                f"m² | {sx['cell_area_m2'] - sx['cell_area_without_m2']:+.1f} m² |"]
+        if sx.get("margin_without_k") is not None:
+            md.append(f"| binding margin left | {sx['margin_k']:.2f} K | "
+                      f"{sx['margin_without_k']:.2f} K | |")
     else:
         md[-1] += sx.get("note", "")
     b = sx.get("breakdown_w")
