@@ -15,7 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from thermosat.cli import main  # noqa: E402
+from thermosat.cli import main
 
 if __name__ == "__main__":
     out = str(Path(__file__).resolve().parent.parent / "benchmarks")

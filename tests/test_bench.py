@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("skfem")
 
-from thermosat import bench  # noqa: E402
-from thermosat.cli import main  # noqa: E402
+from thermosat import bench
+from thermosat.cli import main
 
 ROW_KEYS = {"problem", "unknowns", "thermosat_s", "baseline", "baseline_s", "ratio",
             "max_rel_diff", "peak_mem_bytes"}

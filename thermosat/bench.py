@@ -65,12 +65,13 @@ QUICK_SIZES = {
 #: largest size (unknowns) at which the scikit-fem + spsolve baseline is run, and why not above
 BASELINE_MAX = {
     "assembly_tri": (10**9, ""),
-    "steady_radiation_2d": (300_000, "skipped above 3e5 unknowns: SuperLU fill-in grows like "
-                            "N^1.5 (minutes per Newton step at 1e6)"),
-    "steady_radiation_3d": (100_000, "skipped above 1e5 unknowns: SuperLU fill-in in 3D grows "
-                            "like N^2 (1-4 min at 1e5 in our runs, far longer at 3e5)"),
-    "transient_2d": (10_000, "skipped above 1e4 unknowns: 220 Newton steps x spsolve (14-41 s "
-                     "at 1e4 in our runs) grow faster than N^1.5 (about 5 min projected at 1e5)"),
+    "steady_radiation_2d": (300_000, ("skipped above 3e5 unknowns: SuperLU fill-in grows like "
+                                      "N^1.5 (minutes per Newton step at 1e6)")),
+    "steady_radiation_3d": (100_000, ("skipped above 1e5 unknowns: SuperLU fill-in in 3D grows "
+                                      "like N^2 (1-4 min at 1e5 in our runs, far longer at 3e5)")),
+    "transient_2d": (10_000, ("skipped above 1e4 unknowns: 220 Newton steps x spsolve (14-41 s "
+                              "at 1e4 in our runs) grow faster than N^1.5 (about 5 min projected "
+                              "at 1e5)")),
 }
 BASELINE = "scikit-fem + scipy spsolve"
 
@@ -165,7 +166,7 @@ def _ts_panel_model(mesh, spec: PanelSpec, transient: bool):
     from thermosat.model import Model
 
     m = Model(mesh)
-    kw = dict(density=spec.density, specific_heat=spec.specific_heat) if transient else {}
+    kw = {"density": spec.density, "specific_heat": spec.specific_heat} if transient else {}
     m.material(conductivity=spec.conductivity, thickness_m=spec.thickness_m, **kw)
     m.heat_source("chip", q_w_m3=_source_w_m3(mesh, spec.power_w, spec.thickness_m, "tri"))
     m.radiation("front", spec.emissivity, t_sink_k=spec.t_sink_k)
@@ -510,7 +511,7 @@ def _child(problem: str, unknowns: int, side: str, out_path: str, timeout: float
     env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("MKL_NUM_THREADS", "1")
     cmd = [sys.executable, "-m", "thermosat.bench", problem, str(unknowns), side, out_path]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {problem} {unknowns} {side} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -616,7 +617,7 @@ def viewfactor_available() -> bool:
 
         if hasattr(viewfactors, "bench_viewfactors_10k"):
             return True
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - a broken module means the row is skipped
         pass
     script = Path(__file__).resolve().parent.parent / "scripts" / "bench_viewfactors.py"
     if not script.exists():
@@ -625,7 +626,7 @@ def viewfactor_available() -> bool:
     try:
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    except Exception:
+    except Exception:  # noqa: BLE001 - not importable: skip the row silently
         return False
     return hasattr(mod, "bench_viewfactors_10k")
 
@@ -638,7 +639,7 @@ def _viewfactor_row(timeout: float = 3600.0) -> dict | None:
     env = dict(os.environ)
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     proc = subprocess.run([sys.executable, "-c", _VF_CHILD.format(scripts=scripts)],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+                          capture_output=True, text=True, env=env, timeout=timeout, check=False)
     if proc.returncode != 0:
         return {"problem": "view_factors_10k", "unknowns": None, "thermosat_s": None,
                 "baseline": "pyviewfactor", "baseline_s": None, "ratio": None,
@@ -683,7 +684,7 @@ def machine_info() -> dict:
     info = {"python": platform.python_version(), "platform": platform.platform(),
             "cores": os.cpu_count()}
     try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
         for line in out.splitlines():
             if line.startswith("Model name:"):
                 info["cpu"] = line.split(":", 1)[1].strip()

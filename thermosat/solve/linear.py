@@ -223,7 +223,7 @@ class LinearSolver:
                 self._refresh(ml, A)
                 self.amg_refreshes += 1
             x, its, ok, res = self._krylov(A, b, symmetric, rtol, x0,
-                                           lambda r: self._vcycle(ml, r), 300, bnorm)
+                                           lambda r, ml=ml: self._vcycle(ml, r), 300, bnorm)
             if ok:
                 # residual reduction per iteration; rebuild when it is twice as slow per digit
                 rate = min(max(res, 1e-300) ** (1.0 / max(its, 1)), 0.999)
