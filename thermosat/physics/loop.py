@@ -91,6 +91,11 @@ def plane_axes(points: np.ndarray, edge: np.ndarray | None = None
         e1 = np.asarray(edge, float) - (np.asarray(edge, float) @ n) * n
         e1 = e1 / np.linalg.norm(e1)
         e2 = np.cross(n, e1)
+    # the SVD's signs are arbitrary: fix them (largest component positive, right-handed) so a
+    # small change of the geometry cannot flip where the tubes start
+    e1 = e1 * np.sign(e1[np.argmax(np.abs(e1))])
+    e2 = e2 * np.sign(e2[np.argmax(np.abs(e2))])
+    n = np.cross(e1, e2)
     return c, e1, e2, n
 
 
