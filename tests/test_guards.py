@@ -31,35 +31,10 @@ from thermosat.post.report import tier_table, write_report
 from thermosat.results import EnergyBalance
 from thermosat.sizing import size_design
 from thermosat.tier_job import contract_row
+from coarse_case import coarse_case
 
 #: a coarse VLEO satellite: 2 chips of ~13 kW each, far past the junction limit
-COARSE = """\
-description = "coarse guard-test satellite"
-[orbit]
-tier = "vleo"
-[panel]
-cell_area_m2 = 100.0
-panel_radiator_area_m2 = 300.0
-width_m = 20.0
-element_size_m = 2.0
-back = "z93"
-radiator_front = "z93"
-[compute]
-n_chips = 2
-chip = "gb300"
-demand_w = 25000.0
-[loop]
-fluid = "ammonia"
-pressure_pa = 3000000.0
-pipe_pitch_m = 1.0
-[sizing]
-min_area_m2 = 40.0
-max_area_m2 = 3000.0
-[transient]
-steps = 8
-[mesh]
-package_mesh_density = 2
-"""
+COARSE = coarse_case("coarse guard-test satellite")
 
 BASE = parse_case(COARSE, "coarse.toml")
 #: variants: each violates the named limit(s)

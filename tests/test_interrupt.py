@@ -22,34 +22,9 @@ from pathlib import Path
 import pytest
 
 from thermosat.cases import parse_case
+from coarse_case import coarse_case
 
-COARSE = """\
-description = "coarse interrupt-test satellite"
-[orbit]
-tier = "vleo"
-[panel]
-cell_area_m2 = 100.0
-panel_radiator_area_m2 = 300.0
-width_m = 20.0
-element_size_m = 2.0
-back = "z93"
-radiator_front = "z93"
-[compute]
-n_chips = 2
-chip = "gb300"
-demand_w = 25000.0
-[loop]
-fluid = "ammonia"
-pressure_pa = 3000000.0
-pipe_pitch_m = 1.0
-[sizing]
-min_area_m2 = 40.0
-max_area_m2 = 3000.0
-[transient]
-steps = 8
-[mesh]
-package_mesh_density = 2
-"""
+COARSE = coarse_case("coarse interrupt-test satellite")
 
 #: for the solve runs: finer panel and 300 transient steps, so each phase lasts seconds
 HEAVIER = COARSE.replace("element_size_m = 2.0", "element_size_m = 1.0").replace(
