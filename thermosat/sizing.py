@@ -140,7 +140,7 @@ def _set_area(design: SatelliteDesign, vary: str, area: float) -> SatelliteDesig
 def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings",
                 area_bounds_m2: tuple[float, float] = (1.0, 5000.0), area_rtol: float = 5e-3,
                 margin_tol_k: float = 0.05, max_evaluations: int = 14,
-                progress=None) -> SizingResult:
+                demand_rtol: float = 2e-3, progress=None) -> SizingResult:
     """Size cells and radiator of ``design`` for ``demand_w`` (W) of compute.
 
     Every evaluation is a full coupled steady solve. The cell area is rescaled after each
@@ -150,7 +150,8 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     Illinois regula falsi once bracketed, on log(area) for the worst margin of the
     constraints that improve with area (junction, boiling); the constraint that worsens with
     area (freezing) is checked at the result. Stops when the feasible side is within
-    ``margin_tol_k`` of its limit or the bracket is narrower than ``area_rtol``.
+    ``margin_tol_k`` of its limit or the bracket is narrower than ``area_rtol``. The answer
+    delivers the demand to ``demand_rtol`` (relative).
     """
     t0 = time.perf_counter()
     log: list[dict] = []
@@ -221,7 +222,21 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
         fn, m = at(math.exp(xn))
         side = 1 if fn >= 0 else -1
         x, f = xn, fn
-    feasible = [e for e in evals if e[1] >= 0]
+    def meets_demand(e) -> bool:
+        return abs(e[3].power["compute_w"] / demand_w - 1.0) <= demand_rtol
+
+    # the answer must deliver the demand: the cell area is updated after every solve, so
+    # the smallest feasible area is re-solved with the converged cell area if needed
+    if any(e[1] >= 0 for e in evals) and not any(e[1] >= 0 and meets_demand(e) for e in evals):
+        a_try = min(e[0] for e in evals if e[1] >= 0)
+        for _ in range(4):
+            f_try, _m = at(a_try)
+            if f_try >= 0 and meets_demand(evals[-1]):
+                break
+            if f_try < 0:
+                a_try *= 1.0 + max(area_rtol, 0.005)
+    feasible = [e for e in evals if e[1] >= 0 and meets_demand(e)] or [
+        e for e in evals if e[1] >= 0]
     if not feasible:
         a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])
         k = min(increasing, key=lambda c: mm[c])

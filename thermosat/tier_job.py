@@ -221,6 +221,7 @@ def contract_row(tier: str, design: SatelliteDesign, sizing: SizingResult) -> di
         "specific_power_w_kg": r.power["compute_w"] / mass if mass == mass and mass else None,
         "n_unknowns": sizing.satellite.n_unknowns,
         "sizing_evaluations": len(sizing.evaluations),
+        "sizing_time_s": sizing.time_s,
         "files": {},
     }
 
