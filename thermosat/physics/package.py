@@ -312,7 +312,7 @@ def spreading_resistance_series(source_x_m: float, source_y_m: float, channel_x_
     ny = np.where(m == 0, b, b / 2)
     LAM, DL = np.meshgrid(lam, dl, indexing="ij")
     beta = np.hypot(LAM, DL)
-    beta[0, 0] = 1.0                                 # placeholder, term removed below
+    beta[0, 0] = 1.0                                 # avoids 0/0; the (0, 0) term is zeroed below
     Z = _mode_impedance(beta, layers, 1.0 / float(h_bottom_w_m2k))
     terms = (ix ** 2 / nx)[:, None] * (iy ** 2 / ny)[None, :] * Z
     terms[0, 0] = 0.0
