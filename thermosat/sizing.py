@@ -138,7 +138,7 @@ def _set_area(design: SatelliteDesign, vary: str, area: float) -> SatelliteDesig
 
 
 def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings",
-                area_bounds_m2: tuple[float, float] = (1.0, 5000.0), area_rtol: float = 5e-3,
+                area_bounds_m2: tuple[float, float] = (1.0, 5000.0), area_rtol: float = 1e-2,
                 margin_tol_k: float = 0.05, max_evaluations: int = 14,
                 demand_rtol: float = 2e-3, progress=None) -> SizingResult:
     """Size cells and radiator of ``design`` for ``demand_w`` (W) of compute.
