@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["CaseResult"]
+__all__ = ["CaseResult", "refinement_case"]
 
 
 @dataclass
@@ -50,3 +50,15 @@ class CaseResult:
         d["rel_error"] = self.rel_error
         d["passed"] = self.passed
         return d
+
+
+def refinement_case(name: str, reference: float, tolerance: float, source: str,
+                    rows: list[dict], unit: str = "") -> CaseResult:
+    """A case whose computed value is its last (finest) mesh row.
+
+    Each row needs ``computed``; its ``rel_error`` against ``reference`` is added here.
+    """
+    for row in rows:
+        row["rel_error"] = abs(row["computed"] - reference) / abs(reference)
+    return CaseResult(name=name, reference=reference, computed=rows[-1]["computed"],
+                      tolerance=tolerance, source=source, unit=unit, meshes=rows)

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from thermosat.radiation import stack_facets, view_factors
-from thermosat.validation_case import CaseResult
+from thermosat.validation_case import CaseResult, refinement_case
 
 NAME = "view_factor_disks"
 
@@ -79,18 +79,11 @@ def run() -> CaseResult:
     for boundary in ("inscribed", "equal-area"):
         for n in SEGMENTS:
             f, nf = compute(n, equal_area=boundary == "equal-area")
-            rows.append({"n": n, "boundary": boundary, "facets": nf, "computed": f,
-                         "rel_error": abs(f - REFERENCE) / REFERENCE})
-    return CaseResult(
-        name=NAME,
-        reference=REFERENCE,
-        computed=rows[-1]["computed"],
-        tolerance=1e-4,
-        source=("Howell, Catalog of Radiation Heat Transfer Configuration Factors, C-41 "
-                "(coaxial parallel disks), R1 = R2 = H = 1: (3 − √5)/2"),
-        unit="-",
-        meshes=rows,
-    )
+            rows.append({"n": n, "boundary": boundary, "facets": nf, "computed": f})
+    return refinement_case(NAME, REFERENCE, 1e-4,
+                           "Howell, Catalog of Radiation Heat Transfer Configuration Factors, "
+                           "C-41 (coaxial parallel disks), R1 = R2 = H = 1: (3 − √5)/2",
+                           rows, "-")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from thermosat.mesh.generators import shell
 from thermosat.radiation import stack_facets, view_factors
-from thermosat.validation_case import CaseResult
+from thermosat.validation_case import CaseResult, refinement_case
 
 NAME = "view_factor_parallel"
 
@@ -45,18 +45,11 @@ def run() -> CaseResult:
     rows = []
     for n in MESHES:
         f, nf = compute(n)
-        rows.append({"n": n, "facets": nf, "computed": f,
-                     "rel_error": abs(f - REFERENCE) / REFERENCE})
-    return CaseResult(
-        name=NAME,
-        reference=REFERENCE,
-        computed=rows[-1]["computed"],
-        tolerance=1e-4,
-        source=("Howell, Catalog of Radiation Heat Transfer Configuration Factors, C-11 "
-                "(directly opposed parallel rectangles), a = b = c = 1"),
-        unit="-",
-        meshes=rows,
-    )
+        rows.append({"n": n, "facets": nf, "computed": f})
+    return refinement_case(NAME, REFERENCE, 1e-4,
+                           "Howell, Catalog of Radiation Heat Transfer Configuration Factors, "
+                           "C-11 (directly opposed parallel rectangles), a = b = c = 1",
+                           rows, "-")
 
 
 if __name__ == "__main__":

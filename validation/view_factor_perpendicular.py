@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from thermosat.mesh.generators import shell
 from thermosat.radiation import stack_facets, view_factors
-from thermosat.validation_case import CaseResult
+from thermosat.validation_case import CaseResult, refinement_case
 
 NAME = "view_factor_perpendicular"
 
@@ -45,18 +45,11 @@ def run() -> CaseResult:
     rows = []
     for n, cell in MESHES:
         f, nf = compute(n, cell)
-        rows.append({"n": n, "cell": cell, "facets": nf, "computed": f,
-                     "rel_error": abs(f - REFERENCE) / REFERENCE})
-    return CaseResult(
-        name=NAME,
-        reference=REFERENCE,
-        computed=rows[-1]["computed"],
-        tolerance=1e-4,
-        source=("Howell, Catalog of Radiation Heat Transfer Configuration Factors, C-14 "
-                "(perpendicular rectangles with a common edge), W = H = 1"),
-        unit="-",
-        meshes=rows,
-    )
+        rows.append({"n": n, "cell": cell, "facets": nf, "computed": f})
+    return refinement_case(NAME, REFERENCE, 1e-4,
+                           "Howell, Catalog of Radiation Heat Transfer Configuration Factors, "
+                           "C-14 (perpendicular rectangles with a common edge), W = H = 1",
+                           rows, "-")
 
 
 if __name__ == "__main__":
