@@ -235,18 +235,12 @@ def _sk_tri(mesh):
 
 def sk_assembly(mesh, spec: PanelSpec = PANEL):
     """scikit-fem: (setup_s, assemble_fn) for the same conduction matrix."""
-    from skfem import Basis, BilinearForm, ElementTriP1, asm
-    from skfem.helpers import dot, grad
+    from skfem import Basis, ElementTriP1, asm
 
     t0 = time.perf_counter()
     basis = Basis(_sk_tri(mesh), ElementTriP1())
     setup = time.perf_counter() - t0
-    kt = spec.conductivity * spec.thickness_m
-
-    @BilinearForm
-    def conduction(u, v, w):
-        return kt * dot(grad(u), grad(v))
-
+    conduction = _sk_forms(spec.conductivity * spec.thickness_m, 0.0, 0.0, 0.0)[0]
     return setup, lambda: asm(conduction, basis)
 
 
@@ -268,66 +262,11 @@ def _sk_newton(K, f, assemble_rad, T, rtol=1e-10, max_iter=40, M=None, b=None):
     raise RuntimeError("scikit-fem Newton did not converge")
 
 
-def _sk_panel(mesh, spec: PanelSpec):
-    from skfem import Basis, BilinearForm, ElementTriP1, LinearForm, asm
+def _sk_forms(k: float, q: float, es: float, ts4: float):
+    """scikit-fem forms of the baseline: conduction k (W/K or W/m/K), source q, radiation
+    es·(T⁴ − T_sink⁴) with its Jacobian (es = ε σ, times 2 for both faces of a plate)."""
+    from skfem import BilinearForm, LinearForm
     from skfem.helpers import dot, grad
-
-    m = _sk_tri(mesh)
-    e = ElementTriP1()
-    basis = Basis(m, e)
-    rbasis = Basis(m, e, intorder=5)  # ε σ T⁴ v is degree 5: integrate it exactly
-    cbasis = Basis(m, e, elements=mesh.region("chip"))
-    kt = spec.conductivity * spec.thickness_m
-    qt = _source_w_m3(mesh, spec.power_w, spec.thickness_m, "tri") * spec.thickness_m
-    es = 2.0 * spec.emissivity * SIGMA  # both faces
-    ts4 = spec.t_sink_k ** 4
-
-    @BilinearForm
-    def conduction(u, v, w):
-        return kt * dot(grad(u), grad(v))
-
-    @LinearForm
-    def source(v, w):
-        return qt * v
-
-    @LinearForm
-    def rad(v, w):
-        return es * (w["T"] ** 4 - ts4) * v
-
-    @BilinearForm
-    def rad_jac(u, v, w):
-        return 4.0 * es * w["T"] ** 3 * u * v
-
-    def assemble_rad(T):
-        Tq = rbasis.interpolate(T)
-        return asm(rad, rbasis, T=Tq), asm(rad_jac, rbasis, T=Tq)
-
-    return basis, asm(conduction, basis), asm(source, cbasis), assemble_rad
-
-
-def sk_steady_2d(mesh, spec: PanelSpec = PANEL):
-    _, K, f, assemble_rad = _sk_panel(mesh, spec)
-    T, its = _sk_newton(K, f, assemble_rad, np.full(mesh.n_points, spec.t_start_k))
-    return T, {"newton_iterations": its}
-
-
-def sk_steady_3d(mesh, spec: StackSpec = STACK):
-    from skfem import Basis, BilinearForm, ElementHex1, FacetBasis, LinearForm, MeshHex, asm
-    from skfem.helpers import dot, grad
-    from skfem.io.meshio import INV_HEX_MAPPING
-
-    m = MeshHex(np.ascontiguousarray(mesh.points.T),
-                np.ascontiguousarray(mesh.cells.T[INV_HEX_MAPPING[:8]].astype(np.int64)))
-    e = ElementHex1()
-    basis = Basis(m, e, intorder=2)  # exact for the stiffness of these affine hexes
-    cbasis = Basis(m, e, elements=mesh.region("chip"), intorder=2)
-    h = spec.height_m
-    faces = m.facets_satisfying(lambda x: np.isclose(x[2], 0.0) | np.isclose(x[2], h))
-    fbasis = FacetBasis(m, e, facets=faces, intorder=5)
-    k = spec.conductivity
-    q = _source_w_m3(mesh, spec.power_w, 1.0, "hex")
-    es = spec.emissivity * SIGMA
-    ts4 = spec.t_sink_k ** 4
 
     @BilinearForm
     def conduction(u, v, w):
@@ -344,6 +283,56 @@ def sk_steady_3d(mesh, spec: StackSpec = STACK):
     @BilinearForm
     def rad_jac(u, v, w):
         return 4.0 * es * w["T"] ** 3 * u * v
+
+    return conduction, source, rad, rad_jac
+
+
+def _sk_panel(mesh, spec: PanelSpec):
+    from skfem import Basis, ElementTriP1, asm
+
+    m = _sk_tri(mesh)
+    e = ElementTriP1()
+    basis = Basis(m, e)
+    rbasis = Basis(m, e, intorder=5)  # ε σ T⁴ v is degree 5: integrate it exactly
+    cbasis = Basis(m, e, elements=mesh.region("chip"))
+    kt = spec.conductivity * spec.thickness_m
+    qt = _source_w_m3(mesh, spec.power_w, spec.thickness_m, "tri") * spec.thickness_m
+    es = 2.0 * spec.emissivity * SIGMA  # both faces
+    ts4 = spec.t_sink_k ** 4
+
+    conduction, source, rad, rad_jac = _sk_forms(kt, qt, es, ts4)
+
+    def assemble_rad(T):
+        Tq = rbasis.interpolate(T)
+        return asm(rad, rbasis, T=Tq), asm(rad_jac, rbasis, T=Tq)
+
+    return basis, asm(conduction, basis), asm(source, cbasis), assemble_rad
+
+
+def sk_steady_2d(mesh, spec: PanelSpec = PANEL):
+    _, K, f, assemble_rad = _sk_panel(mesh, spec)
+    T, its = _sk_newton(K, f, assemble_rad, np.full(mesh.n_points, spec.t_start_k))
+    return T, {"newton_iterations": its}
+
+
+def sk_steady_3d(mesh, spec: StackSpec = STACK):
+    from skfem import Basis, ElementHex1, FacetBasis, MeshHex, asm
+    from skfem.io.meshio import INV_HEX_MAPPING
+
+    m = MeshHex(np.ascontiguousarray(mesh.points.T),
+                np.ascontiguousarray(mesh.cells.T[INV_HEX_MAPPING[:8]].astype(np.int64)))
+    e = ElementHex1()
+    basis = Basis(m, e, intorder=2)  # exact for the stiffness of these affine hexes
+    cbasis = Basis(m, e, elements=mesh.region("chip"), intorder=2)
+    h = spec.height_m
+    faces = m.facets_satisfying(lambda x: np.isclose(x[2], 0.0) | np.isclose(x[2], h))
+    fbasis = FacetBasis(m, e, facets=faces, intorder=5)
+    k = spec.conductivity
+    q = _source_w_m3(mesh, spec.power_w, 1.0, "hex")
+    es = spec.emissivity * SIGMA
+    ts4 = spec.t_sink_k ** 4
+
+    conduction, source, rad, rad_jac = _sk_forms(k, q, es, ts4)
 
     def assemble_rad(T):
         Tq = fbasis.interpolate(T)
