@@ -82,19 +82,25 @@ def test_tube_on_isothermal_wall_matches_ntu_solution_second_order():
 
 
 # --------------------------------------------------------------------------- mixing
-def test_mixing_at_a_junction_is_the_mass_weighted_mean():
-    # two streams, 0.1 kg/s at 300 K and 0.3 kg/s at 340 K, merge into one node:
-    # T = (0.1·300 + 0.3·340)/0.4 = 330 K (constant c_p)
+def _junction(tab_t, tab_cp, t_a, t_b):
+    """Two streams (0.1 kg/s at t_a, 0.3 kg/s at t_b, K) merging into one outflow of 0.4 kg/s;
+    returns the solved node temperatures (K)."""
     m = Model()
     pts = np.array([[0, 0, 0], [0, 1, 0], [1, 0.5, 0], [2, 0.5, 0]], float)
     edges = np.array([[0, 2], [1, 2], [2, 3]])
     m.add_part("f", Mesh(pts, edges, "line2", {"fluid": np.arange(3)},
                          {"a": Boundary(np.array([[0]]), "vertex"),
                           "b": Boundary(np.array([[1]]), "vertex")}), conduction=False)
-    m.add_term(Advection(edges, np.array([0.1, 0.3, 0.4]), TAB_T, TAB_CP))
-    m.fixed_temperature("f/a", 300.0)
-    m.fixed_temperature("f/b", 340.0)
-    T = m.solve_steady(rtol=1e-13).T
+    m.add_term(Advection(edges, np.array([0.1, 0.3, 0.4]), tab_t, tab_cp))
+    m.fixed_temperature("f/a", t_a)
+    m.fixed_temperature("f/b", t_b)
+    return m.solve_steady(rtol=1e-13).T
+
+
+def test_mixing_at_a_junction_is_the_mass_weighted_mean():
+    # two streams, 0.1 kg/s at 300 K and 0.3 kg/s at 340 K, merge into one node:
+    # T = (0.1·300 + 0.3·340)/0.4 = 330 K (constant c_p)
+    T = _junction(TAB_T, TAB_CP, 300.0, 340.0)
     assert T[2] == pytest.approx(330.0, rel=1e-13)
     assert T[3] == pytest.approx(330.0, rel=1e-13)
 
@@ -113,16 +119,7 @@ def test_mixing_with_real_properties_conserves_enthalpy():
 
     fl = get_fluid("ammonia", 3e6)
     tab_t, _rho, cp, *_ = fl.table()
-    m = Model()
-    pts = np.array([[0, 0, 0], [0, 1, 0], [1, 0.5, 0], [2, 0.5, 0]], float)
-    edges = np.array([[0, 2], [1, 2], [2, 3]])
-    m.add_part("f", Mesh(pts, edges, "line2", {"fluid": np.arange(3)},
-                         {"a": Boundary(np.array([[0]]), "vertex"),
-                          "b": Boundary(np.array([[1]]), "vertex")}), conduction=False)
-    m.add_term(Advection(edges, np.array([0.1, 0.3, 0.4]), tab_t, cp))
-    m.fixed_temperature("f/a", 220.0)
-    m.fixed_temperature("f/b", 300.0)
-    T = m.solve_steady(rtol=1e-13).T
+    T = _junction(tab_t, cp, 220.0, 300.0)
     h = enthalpy_table(tab_t, cp)
     h_of = lambda t: np.interp(t, tab_t, h)
     assert h_of(T[2]) == pytest.approx((0.1 * h_of(220.0) + 0.3 * h_of(300.0)) / 0.4, rel=1e-10)
