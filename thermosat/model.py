@@ -62,6 +62,14 @@ def _degree(cell_type: str, what: str) -> int:
     return 5 * p  # radiation: T^4 N
 
 
+def _region_cells(mesh: Mesh, region: str | None) -> np.ndarray:
+    """Cell indices of ``region``; ``None`` or ``domain`` mean every cell unless the mesh
+    defines a region of that name."""
+    if region in (None, "domain") and "domain" not in mesh.cell_regions:
+        return np.arange(mesh.n_cells)
+    return mesh.region(region or "domain")
+
+
 def _check_value(name: str, value, lo: float | None = None, hi: float | None = None,
                  unit: str = "") -> None:
     if callable(value):
@@ -153,8 +161,7 @@ class Model:
         area_m2 : cross-section for 1D cells
         """
         part, local = self._part(region)
-        cells = (np.arange(part.mesh.n_cells) if local in (None, "domain")
-                 and "domain" not in part.mesh.cell_regions else part.mesh.region(local or "domain"))
+        cells = _region_cells(part.mesh, local)
         dim = part.mesh.dim
         if dim == 2:
             if thickness_m is None:
@@ -256,27 +263,36 @@ class Model:
             return self._facet_set(name, points, scales, kind)
         part, local = self._part(name)
         mesh = part.mesh
-        cells = (np.arange(mesh.n_cells) if local in (None, "domain")
-                 and "domain" not in mesh.cell_regions else mesh.region(local or "domain"))
+        cells = _region_cells(mesh, local)
         conn = mesh.cells[cells].astype(np.int64) + part.offset
-        scale = None if per_area else self._node_scale(part)[mesh.cells[cells]].mean(axis=1)
+        scale = None if per_area else self._cell_scale(part)[cells]
         return CellSet(points, conn, mesh.cell_type, _degree(mesh.cell_type, kind), scale)
 
-    def _node_scale(self, part: Part) -> np.ndarray:
-        ns = np.ones(part.mesh.n_points)
+    def _cell_scale(self, part: Part) -> np.ndarray:
+        """Thickness (m, 2D) or cross-section (m², 1D) of every cell of ``part``; 1 in 3D."""
+        cs = np.ones(part.mesh.n_cells)
         for mat in self._materials[part.name]:
-            ns[part.mesh.cells[mat.cells].ravel()] = mat.scale
+            cs[mat.cells] = mat.scale
+        return cs
+
+    def _node_scale(self, part: Part) -> np.ndarray:
+        """Per node, the largest scale of the cells around it (what facets inherit)."""
+        mesh = part.mesh
+        if not part.conduction or not self._materials[part.name]:
+            return np.ones(mesh.n_points)
+        ns = np.zeros(mesh.n_points)
+        per_node = np.repeat(self._cell_scale(part), mesh.cells.shape[1])
+        np.maximum.at(ns, mesh.cells.ravel(), per_node)
         return ns
 
     # --- building -------------------------------------------------------------------------
-    def _cell_terms(self, part: Part, points: np.ndarray) -> tuple[list[Term], np.ndarray]:
+    def _cell_terms(self, part: Part, points: np.ndarray) -> list[Term]:
         mesh = part.mesh
         mats = self._materials[part.name]
         if not part.conduction:
-            return [], np.ones(mesh.n_points)
+            return []
         if not mats:
             raise InputError(f"part {part.name!r} has no material; call material(...)")
-        node_scale = np.zeros(mesh.n_points)
         covered = np.zeros(mesh.n_cells, bool)
         terms: list[Term] = []
         for i, mat in enumerate(mats):
@@ -290,12 +306,11 @@ class Model:
                 terms.append(Capacitance(CellSet(points, conn, mesh.cell_type,
                                                  _degree(mesh.cell_type, "mass"), scale),
                                          mat.rho_c))
-            np.maximum.at(node_scale, mesh.cells[mat.cells].ravel(), mat.scale)
         if not covered.all():
             first = int(np.flatnonzero(~covered)[0])
             raise MeshError(f"part {part.name!r}: {int((~covered).sum())} cells have no "
                             f"material (first: cell {first})")
-        return terms, node_scale
+        return terms
 
     def _facet_set(self, boundary, points, node_scales, degree_kind):
         part, facets, ftype = self._facets(boundary)
@@ -313,11 +328,9 @@ class Model:
             return self._system
         points = self.points
         terms: list[Term] = []
-        node_scales = {}
         for part in self.parts.values():
-            t, ns = self._cell_terms(part, points)
-            terms += t
-            node_scales[part.name] = ns
+            terms += self._cell_terms(part, points)
+        node_scales = {p.name: self._node_scale(p) for p in self.parts.values()}
         for kind, where, value, name in self._bcs:
             if kind == "flux":
                 terms.append(HeatInput(self._facet_set(where, points, node_scales, "load"),
