@@ -1,6 +1,6 @@
 """Benchmark thermosat against scikit-fem + scipy on the same meshes (the full run).
 
-Problems, sizes and method: :mod:`thermosat.bench`. Every row checks that the two codes agree
+Problems, sizes and method: :mod:`thermosat.verification.bench`. Every row checks that the two codes agree
 (``max_rel_diff``) before its times are reported. Writes ``benchmarks/results.json``,
 ``benchmarks/time_per_unknown.png`` and the table in ``benchmarks/RESULTS.md``.
 

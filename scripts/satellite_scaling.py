@@ -1,6 +1,6 @@
 """Scaling of the coupled satellite solve with mesh resolution; writes benchmarks/SATELLITE.md.
 
-Builds the default VLEO satellite (``thermosat.defaults.default_design("vleo")``: 102 m² of
+Builds the default VLEO satellite (``thermosat.case.defaults.default_design("vleo")``: 102 m² of
 HJT cells on a four-layer sun-pointing panel, 398 m² of loop-cooled edge-on radiator wings,
 12 GB300-class chip packages, an ammonia loop) at several mesh resolutions — panel element
 size ``element_size_m`` and package mesh density ``package_mesh_density`` — from ~2,400 to
@@ -60,14 +60,14 @@ def _peak_rss_gb() -> float:
 
 
 def _design(h: float, density: int):
-    from thermosat.defaults import default_design
+    from thermosat.case.defaults import default_design
 
     return default_design("vleo", element_size_m=h, package_mesh_density=density)
 
 
 def warm_up() -> float:
     """Solve a tiny satellite once (compile/load Numba kernels, imports); returns seconds."""
-    from thermosat.physics.satellite import Satellite
+    from thermosat.satellite.satellite import Satellite
 
     t0 = time.perf_counter()
     sat = Satellite(_design(2.5, 2))
@@ -78,7 +78,7 @@ def warm_up() -> float:
 
 def steady_row(h: float, density: int):
     """Build and solve one resolution; returns (row dict, satellite, steady result)."""
-    from thermosat.physics.satellite import Satellite
+    from thermosat.satellite.satellite import Satellite
 
     t0 = time.perf_counter()
     sat = Satellite(_design(h, density))
@@ -112,7 +112,7 @@ def transient_row(sat, res, steps: int) -> dict:
 
 
 def machine() -> dict:
-    from thermosat.bench import machine_info
+    from thermosat.verification.bench import machine_info
 
     info = machine_info()
     try:
@@ -146,7 +146,7 @@ Notes (profiled with cProfile while this benchmark was written):
 def markdown(rows: list[dict], trans: dict | None, info: dict, warm_s: float) -> str:
     load = info.get("load_avg")
     intro = ("Written by `python scripts/satellite_scaling.py` (see its docstring). Default VLEO "
-             "design (`thermosat.defaults`), hot case at noon; steady = coupled solve with the "
+             "design (`thermosat.case.defaults`), hot case at noon; steady = coupled solve with the "
              "power loop closed (secant outer iterations, Newton on the whole system, 1e-11); "
              "transient = one orbit, BDF2, compute following the PV (zero in eclipse). Warm "
              f"timings (first tiny satellite solved before timing: {warm_s:.1f} s); build = "

@@ -336,7 +336,7 @@ def _skfem_matrices(mesh: Mesh):
     from skfem.io.meshio import from_meshio
     from skfem.models.poisson import laplace, mass
 
-    from thermosat.post.vtk import to_meshio
+    from thermosat.mesh.vtk import to_meshio
 
     if mesh.cell_type == "tri6":
         verts, inv = np.unique(mesh.cells[:, :3], return_inverse=True)
@@ -536,7 +536,7 @@ def test_multi_part_model_offsets_names_and_independence():
 
 
 def test_multi_part_names_errors():
-    from thermosat.errors import InputError, MeshError
+    from thermosat.common.errors import InputError, MeshError
 
     m = Model()
     m.add_part("a", interval(1.0, 2))
@@ -551,7 +551,7 @@ def test_multi_part_names_errors():
 
 
 def test_uncovered_cells_and_missing_material_rejected():
-    from thermosat.errors import InputError, MeshError
+    from thermosat.common.errors import InputError, MeshError
 
     mesh = rectangle(1.0, 0.5, 2, 1).with_regions({"half": np.array([0])})
     m = Model(mesh)

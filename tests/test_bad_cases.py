@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from thermosat.cases import load_case, parse_case
+from thermosat.case.load import load_case, parse_case
 from thermosat.cli import main
-from thermosat.errors import CaseError, ThermosatError
+from thermosat.common.errors import CaseError, ThermosatError
 
 CORPUS = Path(__file__).parent / "bad_cases"
 FILES = sorted(CORPUS.glob("*.toml"))

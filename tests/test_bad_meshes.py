@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thermosat.cli import main
-from thermosat.errors import MeshError, ThermosatError
+from thermosat.common.errors import MeshError, ThermosatError
 from thermosat.mesh import check_mesh, check_names, read_mesh
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("skfem")
 
-from thermosat import bench
+from thermosat.verification import bench
 from thermosat.cli import main
 
 ROW_KEYS = {"problem", "unknowns", "thermosat_s", "baseline", "baseline_s", "ratio",

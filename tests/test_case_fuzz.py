@@ -18,10 +18,10 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thermosat.case_schema import SECTIONS, CaseModel
-from thermosat.cases import Case, parse_case
-from thermosat.defaults import default_case_data, render_default_toml
-from thermosat.errors import CaseError
+from thermosat.case.schema import SECTIONS, CaseModel
+from thermosat.case.load import Case, parse_case
+from thermosat.case.defaults import default_case_data, render_default_toml
+from thermosat.common.errors import CaseError
 
 #: THERMOSAT_FUZZ_EXAMPLES=5000 for a long, randomised run (default: 150, derandomised)
 _N = int(os.environ.get("THERMOSAT_FUZZ_EXAMPLES", "0"))

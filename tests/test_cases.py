@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from thermosat.case_schema import SECTIONS, CaseModel, CoatingValues, LayerSpec, field_unit
-from thermosat.cases import Case, load_case, parse_case, validate_case
-from thermosat.defaults import (CELL_AREA_M2, TIERS, default_case, default_case_data,
+from thermosat.case.schema import SECTIONS, CaseModel, CoatingValues, LayerSpec, field_unit
+from thermosat.case.load import Case, load_case, parse_case, validate_case
+from thermosat.case.defaults import (CELL_AREA_M2, TIERS, default_case, default_case_data,
                                 default_design, render_default_toml)
-from thermosat.errors import CaseError
-from thermosat.physics.satellite import SatelliteDesign
+from thermosat.common.errors import CaseError
+from thermosat.satellite.satellite import SatelliteDesign
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
@@ -52,7 +52,7 @@ def test_default_case_files_load_and_match_module(tier):
     case = load_case(CASES / f"{tier}.toml")
     assert case == default_case(tier)
     assert case.fingerprint() == default_case(tier).fingerprint()
-    # the file is exactly what thermosat.defaults renders (comments included)
+    # the file is exactly what thermosat.case.defaults renders (comments included)
     assert (CASES / f"{tier}.toml").read_text(encoding="utf-8") == render_default_toml(tier)
 
 
@@ -87,7 +87,7 @@ def test_default_coolant_liquid_at_hot_end():
 
 
 def test_unknown_default_tier():
-    from thermosat.errors import InputError
+    from thermosat.common.errors import InputError
 
     with pytest.raises(InputError, match="geo"):
         default_case("geo")
@@ -242,7 +242,7 @@ fluid = "ammonia"
 
 
 def test_fingerprint_stable_across_processes():
-    code = ("from thermosat.defaults import default_case; "
+    code = ("from thermosat.case.defaults import default_case; "
             "print(default_case('meo').fingerprint())")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -384,7 +384,7 @@ def test_validate_case_from_dict():
 
 # ----------------------------------------------------------------------------- solving
 def test_small_default_design_solves():
-    from thermosat.physics.satellite import Satellite
+    from thermosat.satellite.satellite import Satellite
 
     sat = Satellite(small_case().to_design())
     res = sat.solve_steady()
@@ -396,7 +396,7 @@ def test_small_default_design_solves():
 @pytest.mark.slow
 @pytest.mark.parametrize("tier", TIERS)
 def test_default_design_steady(tier):
-    from thermosat.physics.satellite import Satellite
+    from thermosat.satellite.satellite import Satellite
 
     sat = Satellite(default_design(tier))
     assert 1e4 <= sat.n_unknowns <= 1e5

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from thermosat.claims import arithmetic_claims, sizing_claims
+from thermosat.studies.claims import arithmetic_claims, sizing_claims
 from thermosat.cli import main
 
 
@@ -43,7 +43,7 @@ def test_sizing_claims_use_the_rows():
 def test_cli_claims_with_results(tmp_path, capsys, monkeypatch):
     # the one-panel concept solve is exercised by `thermosat size`; here it is stubbed out so
     # the CLI test stays fast, while the arithmetic and sizing claims run for real
-    import thermosat.claims as cl
+    import thermosat.studies.claims as cl
 
     monkeypatch.setattr(cl, "panel_concept_claim", lambda design: {
         "claim": "one flat panel", "article": "", "physics": "", "verdict": "depends",

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.physics import correlations as C
 from thermosat.physics.fluids import Fluid
 

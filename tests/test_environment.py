@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from thermosat.errors import InputError
-from thermosat.physics import constants as C
+from thermosat.common.errors import InputError
+from thermosat.common import constants as C
 from thermosat.physics.earth_view import (
     albedo_factor,
     edge_on_view_factor,

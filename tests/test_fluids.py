@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thermosat.errors import InputError, PhysicsLimitError
+from thermosat.common.errors import InputError, PhysicsLimitError
 from thermosat.physics.fluids import FLUID_PRESETS, P_ATM, Fluid, available_fluids, get_fluid
 from thermosat.physics.loop_limits import LoopLimits, check_loop_temperatures
 

@@ -22,15 +22,15 @@ import numpy as np
 import pytest
 
 from thermosat import Model
-from thermosat.cases import parse_case
+from thermosat.case.load import parse_case
 from thermosat.cli import main
-from thermosat.errors import ConvergenceError, PhysicsLimitError, ThermosatError
+from thermosat.common.errors import ConvergenceError, PhysicsLimitError, ThermosatError
 from thermosat.mesh.generators import rectangle
-from thermosat.physics.satellite import ENERGY_TOL_REL, Satellite, limit_violations
+from thermosat.satellite.satellite import ENERGY_TOL_REL, Satellite, limit_violations
 from thermosat.post.report import tier_table, write_report
-from thermosat.results import EnergyBalance
-from thermosat.sizing import size_design
-from thermosat.tier_job import contract_row
+from thermosat.solve.records import EnergyBalance
+from thermosat.studies.sizing import size_design
+from thermosat.studies.tier_job import contract_row
 from coarse_case import coarse_case
 
 #: a coarse VLEO satellite: 2 chips of ~13 kW each, far past the junction limit
@@ -289,7 +289,7 @@ def test_tubes_follow_the_edges_of_a_square_panel():
     """A square panel has no longest axis: the tubes must still run along its edges (the
     SVD's arbitrary diagonal axes put tube points outside the mesh, or diagonal tubes)."""
     from thermosat.physics.loop import path_points
-    from thermosat.physics.satellite import grid_shell
+    from thermosat.satellite.satellite import grid_shell
 
     xs = np.linspace(0.0, 20.0, 21)
     mesh = grid_shell(xs, xs).with_regions({"radiator": np.arange(400)})

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from thermosat.cases import parse_case
+from thermosat.case.load import parse_case
 from coarse_case import coarse_case
 
 COARSE = coarse_case("coarse interrupt-test satellite")

@@ -21,7 +21,7 @@ from thermosat.mesh.locate import locate_points
 from thermosat.physics.correlations import pipe_flow
 from thermosat.physics.fluids import get_fluid
 from thermosat.physics.loop import LoopSpec, RadiatorSection, build_loop, path_points
-from thermosat.physics.satellite import grid_shell
+from thermosat.satellite.satellite import grid_shell
 from thermosat.terms.advection import Advection
 from thermosat.terms.links import edge_to_points_link
 

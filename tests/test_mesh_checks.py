@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh import (
     Boundary,
     Mesh,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thermosat.errors import MeshError
-from thermosat.io_atomic import atomic_path
+from thermosat.common.errors import MeshError
+from thermosat.common.atomic import atomic_path
 from thermosat.mesh import (
     Boundary,
     Mesh,

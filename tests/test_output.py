@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from thermosat import Model
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.mesh.core import Mesh
 from thermosat.mesh.generators import box, interval, rectangle, shell
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from thermosat import Model
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.physics.package import (
     Block,
     Interface,

@@ -2,7 +2,7 @@
 
 Every check uses a laterally uniform problem (uniform fluxes and coatings per region), so the
 FE answer must equal a scalar or 1D balance worked out here. Constants: σ CODATA 2018
-(5.670374419e-8 W/m²/K⁴, ``thermosat.physics.constants``); the panel radiates to the model's
+(5.670374419e-8 W/m²/K⁴, ``thermosat.common.constants``); the panel radiates to the model's
 default 3 K sink; coatings and cells from ``thermosat/physics/presets.py`` (MISSION.md values).
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ import pytest
 from scipy.optimize import brentq
 
 from thermosat import Model
-from thermosat.errors import InputError
-from thermosat.physics.constants import SIGMA
+from thermosat.common.errors import InputError
+from thermosat.common.constants import SIGMA
 from thermosat.physics.environment import OrbitEnvironment
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.panel import FluxProvider, PanelSpec, build_panel
 from thermosat.physics.presets import Coating, Layer, cell_technology, coating
-from thermosat.physics.satellite import grid_shell
+from thermosat.satellite.satellite import grid_shell
 
 T_SINK = 3.0  # K, Model.radiation default used by build_panel
 #: near-isothermal stack: through-thickness resistance 1e-3/1e4 = 1e-7 m²K/W per layer, so the

@@ -11,7 +11,7 @@ import pytest
 from thermosat import Model
 from thermosat.physics.presets import CELLS, cell_technology
 from thermosat.physics.pv import Photovoltaic
-from thermosat.physics.satellite import grid_shell
+from thermosat.satellite.satellite import grid_shell
 
 
 def _pv_on_plate(tech, g_w_m2, packing, lx=2.0, ly=1.5, n=(4, 3), cell="quad4"):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.mesh.generators import shell
-from thermosat.physics.constants import SIGMA
+from thermosat.common.constants import SIGMA
 from thermosat.radiation import stack_facets, view_factors
 from thermosat.radiation.radiosity import RadiosityExchange, facet_node_operator, facet_temperatures
 

@@ -16,7 +16,7 @@ import pytest
 
 from thermosat import Model
 from thermosat.cli import main
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.mesh.generators import box, interval, polyline, rectangle
 
 pv = pytest.importorskip("pyvista")

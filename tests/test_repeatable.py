@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from thermosat import Model
-from thermosat.cases import parse_case
-from thermosat.errors import InputError
+from thermosat.case.load import parse_case
+from thermosat.common.errors import InputError
 from thermosat.mesh.generators import rectangle
-from thermosat.physics.satellite import Satellite
+from thermosat.satellite.satellite import Satellite
 
 COARSE = """\
 description = "coarse repeatability satellite"
@@ -51,8 +51,8 @@ package_mesh_density = 2
 #: the subprocess: solve the case file given as argv[1], print fingerprints of the numbers
 SCRIPT = textwrap.dedent("""
     import hashlib, json, sys
-    from thermosat.cases import load_case
-    from thermosat.physics.satellite import Satellite
+    from thermosat.case.load import load_case
+    from thermosat.satellite.satellite import Satellite
     res = Satellite(load_case(sys.argv[1]).to_design()).solve_steady()
     print(json.dumps({"T": hashlib.sha256(res.T.tobytes()).hexdigest(),
                       "temperatures": {k: v.hex() for k, v in res.temperatures.items()},

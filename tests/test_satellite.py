@@ -1,7 +1,7 @@
 """The coupled satellite: power loop, energy balance, junction temperatures, area trend,
 orbit transient.
 
-Design: the default VLEO case (``thermosat.defaults``) on a coarse mesh (2.5 m panel
+Design: the default VLEO case (``thermosat.case.defaults``) on a coarse mesh (2.5 m panel
 elements, package mesh density 2–3: ~2–4k unknowns) so that each steady solve takes seconds.
 Hand references: the power bookkeeping P_pv = P_compute + P_pump + 5 % losses
 (``SatelliteDesign`` docstring), the package's 1D resistance network
@@ -16,9 +16,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from thermosat.defaults import default_design
+from thermosat.case.defaults import default_design
 from thermosat.physics.package import hand_resistance
-from thermosat.physics.satellite import Satellite
+from thermosat.satellite.satellite import Satellite
 
 COARSE = {"element_size_m": 2.5, "package_mesh_density": 2}
 

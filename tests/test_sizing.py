@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import pytest
 
-from thermosat.defaults import default_design
-from thermosat.physics.satellite import Satellite
-from thermosat.sizing import constraint_margins, junction_floor_k, size_design
+from thermosat.case.defaults import default_design
+from thermosat.satellite.satellite import Satellite
+from thermosat.studies.sizing import constraint_margins, junction_floor_k, size_design
 
 DEMAND_W = 4000.0
 

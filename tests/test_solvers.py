@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from thermosat import Model
-from thermosat.errors import ConvergenceError, InputError, SolverError
+from thermosat.common.errors import ConvergenceError, InputError, SolverError
 from thermosat.mesh.generators import box, interval, rectangle, shell
 from thermosat.solve.linear import LinearSolver
 

@@ -17,7 +17,7 @@ from thermosat import Model
 from thermosat.fem.kernels import SIGMA
 from thermosat.mesh.core import Mesh
 from thermosat.mesh.generators import shell
-from thermosat.physics.geometry import (
+from thermosat.satellite.geometry import (
     ExchangeSurface,
     add_surface_exchange,
     bus_mesh,
@@ -218,7 +218,7 @@ def _wing_panel(jacobian: str = "local", zone_grid=3):
     """A 3 m × 2 m sun-facing panel (900 W/m² absorbed on the front, ε 0.9 both faces) with
     two 3 m × 1 m wings standing along its long edges towards −z, their roots held at 280 K
     (the coolant), emitting from both faces (ε 0.9)."""
-    from thermosat.physics.geometry import with_oriented_faces
+    from thermosat.satellite.geometry import with_oriented_faces
 
     m = Model()
     pm = with_oriented_faces(shell(3.0, 2.0, 12, 8).with_regions(
@@ -348,8 +348,8 @@ def test_wings_stand_edge_on_along_the_long_edges_and_the_bus_is_closed():
 
 # --------------------------------------------------------------------------- satellite
 def test_satellite_with_wings_exchanges_and_balances():
-    from thermosat.defaults import default_design
-    from thermosat.physics.satellite import Satellite
+    from thermosat.case.defaults import default_design
+    from thermosat.satellite.satellite import Satellite
 
     d = default_design("vleo", panel_radiator_area_m2=0.0, wing_area_m2=120.0,
                        element_size_m=2.0, package_mesh_density=2)
@@ -372,10 +372,10 @@ def test_satellite_with_wings_exchanges_and_balances():
 
 def test_sizing_report_shows_what_the_exchange_changes_in_the_area():
     """tier_job.exchange_effect: re-size without the exchange from the sized area."""
-    from thermosat.defaults import default_design
-    from thermosat.physics.satellite import Satellite
-    from thermosat.sizing import SizingResult, constraint_margins
-    from thermosat.tier_job import exchange_effect
+    from thermosat.case.defaults import default_design
+    from thermosat.satellite.satellite import Satellite
+    from thermosat.studies.sizing import SizingResult, constraint_margins
+    from thermosat.studies.tier_job import exchange_effect
 
     base = default_design("vleo", panel_radiator_area_m2=0.0, element_size_m=2.5,
                           package_mesh_density=2)

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thermosat.errors import CaseError
-from thermosat.sweep import (Parameter, grid_points, load_sweep, parse_sweep, prepare,
+from thermosat.common.errors import CaseError
+from thermosat.studies.sweep import (Parameter, grid_points, load_sweep, parse_sweep, prepare,
                              random_points, run_sweep)
-from thermosat.sweep_eval import SIGMA, CaseRef, Mode, evaluate, evaluate_point, register_mode
-from thermosat.sweep_store import SweepStore, canonical_values, point_id
+from thermosat.studies.sweep.evaluate import SIGMA, CaseRef, Mode, evaluate, evaluate_point, register_mode
+from thermosat.studies.sweep.store import SweepStore, canonical_values, point_id
 
 SELFTEST = """
 base_case = "default"
@@ -273,7 +273,7 @@ def test_a_crashing_evaluator_fails_its_point_only(tmp_path):
             raise RuntimeError("evaluator bug\nsecond line")
         return {"ok": 1.0}
 
-    from thermosat.sweep_eval import MODES
+    from thermosat.studies.sweep.evaluate import MODES
 
     st_mode = MODES["selftest"]
     register_mode(Mode("crashy", st_mode.load, st_mode.apply, st_mode.fingerprint, run,
@@ -306,8 +306,8 @@ def test_rebuild_lists_pending_points_and_matches_the_point_files(tmp_path):
 
 
 def test_two_sweeps_cannot_write_one_folder_at_once(tmp_path):
-    from thermosat.errors import InputError
-    from thermosat.sweep import _out_lock
+    from thermosat.common.errors import InputError
+    from thermosat.studies.sweep.run import _out_lock
 
     with _out_lock(tmp_path / "out"):
         with pytest.raises(InputError, match="another thermosat sweep is writing"):
@@ -345,7 +345,7 @@ values = ["z93"]
 
 
 def test_sweep_fields_are_checked_against_the_case_schema(tmp_path):
-    pytest.importorskip("thermosat.cases")
+    pytest.importorskip("thermosat.case.load")
     (tmp_path / "small.toml").write_text(SMALL_CASE)
     p = write(tmp_path, REAL_SWEEP.replace("wings.coating", "wings.colour"))
     with pytest.raises(CaseError, match=r"parameters\[1\] \(wings.colour = 'z93'\): .*"
@@ -355,7 +355,7 @@ def test_sweep_fields_are_checked_against_the_case_schema(tmp_path):
     with pytest.raises(CaseError, match=r"parameters\[1\] \(wings.coating = 'unobtainium'\)"):
         prepare(load_sweep(p))
     plan = prepare(load_sweep(write(tmp_path, REAL_SWEEP)))
-    from thermosat.cases import parse_case
+    from thermosat.case.load import parse_case
 
     assert plan.fingerprint == parse_case(SMALL_CASE).fingerprint()
     # a value valid only in combination (no wings beside a radiator strip) is not an error;
@@ -366,7 +366,7 @@ def test_sweep_fields_are_checked_against_the_case_schema(tmp_path):
 
 
 def test_example_sweep_is_valid():
-    pytest.importorskip("thermosat.defaults")
+    pytest.importorskip("thermosat.case.defaults")
     plan = prepare(load_sweep(Path(__file__).resolve().parent.parent / "sweeps" /
                               "example.toml"))
     assert len(plan.points) == 4 * 3 * 3
@@ -374,7 +374,7 @@ def test_example_sweep_is_valid():
 
 
 def test_real_solve_point_on_a_coarse_mesh(tmp_path):
-    pytest.importorskip("thermosat.cases")
+    pytest.importorskip("thermosat.case.load")
     (tmp_path / "small.toml").write_text(SMALL_CASE)
     p = write(tmp_path, REAL_SWEEP)
     s = run_in_process(p, tmp_path / "out")
@@ -425,7 +425,7 @@ def test_sweep_on_an_existing_scheduler_address(tmp_path):
         assert manifest["runs"][-1]["scheduler"] == cluster.scheduler_address
         assert cluster.scheduler.tasks == {} or all(
             not k.startswith("thermosat-point") for k in cluster.scheduler.tasks)
-    from thermosat.errors import InputError
+    from thermosat.common.errors import InputError
 
     with pytest.raises(InputError, match="--scheduler tcp://127.0.0.1:1: cannot connect"):
         run_sweep(write(tmp_path, SELFTEST), tmp_path / "out2", progress=False,

@@ -102,7 +102,7 @@ def resume_and_check(sweep: Path, out: Path, before: dict, *, in_process: bool =
     """Rerun the sweep (the CLI, or ``run_sweep`` on threads to save a cluster start-up) and
     check that it completes without redoing or rewriting the points in ``before``."""
     if in_process:
-        from thermosat.sweep import run_sweep
+        from thermosat.studies.sweep import run_sweep
 
         summary = run_sweep(sweep, out, processes=False, workers=2, progress=False,
                             plot=False)

@@ -15,7 +15,7 @@ import pytest
 from scipy.optimize import brentq
 
 from thermosat import Model
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.fem.kernels import SIGMA
 from thermosat.mesh.generators import box, interval, rectangle, shell
 

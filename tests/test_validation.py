@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from thermosat import cli, validate
-from thermosat.validation_case import CaseResult
+from thermosat import cli
+from thermosat.verification import runner as validate
+from thermosat.verification.case import CaseResult
 
 CASES = {c.name: c for c in validate.discover()}
 
@@ -68,7 +69,7 @@ def test_fe_case_shows_three_meshes(name):
 
 # --------------------------------------------------------------------------- references
 def test_references_reproduce_the_published_numbers():
-    from validation import (
+    from thermosat.verification.cases import (
         lumped_radiative_cooling,
         nafems_t2,
         nafems_t3,
@@ -94,7 +95,7 @@ def test_references_reproduce_the_published_numbers():
 # --------------------------------------------------------------------------- physics
 @pytest.mark.parametrize("n_c", [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0])
 def test_fin_efficiency_matches_bvp(n_c):
-    from validation import radiating_fin as fin
+    from thermosat.verification.cases import radiating_fin as fin
 
     ref = fin.efficiency_bvp(n_c)
     # the BVP reference itself against the first-integral quadrature (independent method)
@@ -105,7 +106,7 @@ def test_fin_efficiency_matches_bvp(n_c):
 
 
 def test_fin_efficiency_limits():
-    from validation import radiating_fin as fin
+    from thermosat.verification.cases import radiating_fin as fin
 
     # N_c -> 0: η = 1 − 4N_c/3 + O(N_c²) (regular perturbation θ = 1 + N_c θ1 + N_c² θ2 of
     # θ'' = N_c θ⁴: θ1 = ξ²/2 − ξ, θ2'(0) = 4/3, η = −θ'(0)/N_c); derived by hand

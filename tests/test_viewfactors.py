@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from thermosat.errors import InputError, MeshError
+from thermosat.common.errors import InputError, MeshError
 from thermosat.mesh.generators import shell
 from thermosat.radiation import exchange_area, polygon_exchange_area, stack_facets, view_factors
 from thermosat.radiation.bvh import build_bvh, segments_blocked, triangulate_facets
@@ -92,7 +92,7 @@ def test_single_pair_kernel_is_exact_and_scale_invariant():
 
 
 def test_coaxial_disks_converge_to_howell_c41():
-    from validation.view_factor_disks import compute
+    from thermosat.verification.cases.view_factor_disks import compute
 
     errs = [abs(compute(n)[0] - F_DISKS) / F_DISKS for n in (16, 32)]
     assert errs[1] < 1e-5                     # 3.9e-6 with the equal-area boundary

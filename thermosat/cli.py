@@ -64,7 +64,7 @@ def _preimport_vtk() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from thermosat.errors import ThermosatError
+    from thermosat.common.errors import ThermosatError
 
     parser = argparse.ArgumentParser(prog="thermosat", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="store_true", help="print the version and exit")

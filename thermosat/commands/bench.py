@@ -4,7 +4,7 @@
 row in fresh processes, checks that the two codes agree (``max_rel_diff``) and prints a table,
 or with ``--json`` one object ``{"rows": [...]}``. ``--out DIR`` also writes
 ``results.json``, ``time_per_unknown.png`` and the table into ``DIR/RESULTS.md``.
-See :mod:`thermosat.bench` for the problems and the method.
+See :mod:`thermosat.verification.bench` for the problems and the method.
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from thermosat import bench
-    from thermosat.errors import InputError
+    from thermosat.verification import bench
+    from thermosat.common.errors import InputError
 
     problems = None
     if args.problems:

@@ -23,9 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thermosat.claims import all_claims
-    from thermosat.defaults import default_design
-    from thermosat.errors import InputError
+    from thermosat.studies.claims import all_claims
+    from thermosat.case.defaults import default_design
+    from thermosat.common.errors import InputError
 
     rows = None
     if args.results:

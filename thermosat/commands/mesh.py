@@ -55,7 +55,7 @@ def check_file(path, *, require_dim: int | None = None, regions=(), boundaries=(
                cell_type: str | None = None):
     """Read ``path`` and run every check; return the :class:`~thermosat.mesh.Mesh`.
 
-    Raises :class:`~thermosat.errors.MeshError` (one line naming the file) on any defect.
+    Raises :class:`~thermosat.common.errors.MeshError` (one line naming the file) on any defect.
     """
     from thermosat.mesh.checks import check_mesh, check_names
     from thermosat.mesh.io import read_mesh

@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _size(text: str) -> tuple[int, int]:
-    from thermosat.errors import InputError
+    from thermosat.common.errors import InputError
 
     try:
         w, h = (int(v) for v in text.lower().split("x"))

@@ -36,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _cases(tier_arg: str, case_path: str | None):
-    from thermosat.cases import load_case
-    from thermosat.defaults import default_case
+    from thermosat.case.load import load_case
+    from thermosat.case.defaults import default_case
 
     tiers = TIERS if tier_arg == "all" else (tier_arg,)
     if case_path is None:
@@ -49,10 +49,10 @@ def _cases(tier_arg: str, case_path: str | None):
 def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results/size", *,
                curve: bool = True, force: bool = False, log=None) -> dict:
     """Size the tiers and write every output; returns ``{"tiers": rows, "claims": [...]}``."""
-    from thermosat.claims import all_claims
-    from thermosat.io_atomic import atomic_write_text
+    from thermosat.studies.claims import all_claims
+    from thermosat.common.atomic import atomic_write_text
     from thermosat.post.report import write_report
-    from thermosat.tier_job import run_tier
+    from thermosat.studies.tier_job import run_tier
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     out = Path(out)

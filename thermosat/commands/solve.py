@@ -75,8 +75,8 @@ def _celsius(d: dict) -> dict:
 def solve_case(case, *, transient: bool = True):
     """Build and solve ``case``; returns ``(satellite, steady result, orbit result or None,
     record)`` where ``record`` is the JSON-ready result."""
-    from thermosat.errors import ConvergenceError
-    from thermosat.physics.satellite import Satellite
+    from thermosat.common.errors import ConvergenceError
+    from thermosat.satellite.satellite import Satellite
 
     design = case.to_design()
     t0 = time.perf_counter()
@@ -176,7 +176,7 @@ def _groups(model) -> dict[str, list[str]]:
 def write_outputs(out: Path, case, res, record: dict, *, vtk: bool = True) -> dict:
     """Write the result folder ``out`` via a temporary folder renamed into place; returns the
     record as written (with the list of ``files``)."""
-    from thermosat.io_atomic import atomic_write_text
+    from thermosat.common.atomic import atomic_write_text
 
     out = Path(out)
     parent = out.resolve().parent
@@ -297,7 +297,7 @@ def format_summary(record: dict, out: Path | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thermosat.cases import load_case
+    from thermosat.case.load import load_case
 
     case = load_case(args.case)  # a bad case fails here, before anything is created
     out = Path(args.out) if args.out else Path("results") / Path(args.case).stem

@@ -40,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thermosat.errors import InputError
-    from thermosat.sweep import dry_run, format_summary, load_sweep, run_sweep
+    from thermosat.common.errors import InputError
+    from thermosat.studies.sweep import dry_run, format_summary, load_sweep, run_sweep
 
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be ≥ 1")

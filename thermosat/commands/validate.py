@@ -17,15 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only these cases (repeat or comma-separate; see --list)")
     parser.add_argument("--report", metavar="DIR",
-                        help="folder for REPORT.md and convergence.png (default: validation/ "
-                             "beside the case modules if writable, else the current directory; "
-                             "with --only the report is written only when --report is given)")
+                        help="folder for REPORT.md and convergence.png (default: the current "
+                             "directory; the repository keeps its copy in validation/; with --only the report is written only when --report is given)")
     parser.add_argument("--no-report", action="store_true", help="do not write the report")
     parser.add_argument("--list", action="store_true", help="list the case names and exit")
 
 
 def run(args: argparse.Namespace) -> int:
-    from thermosat import validate
+    from thermosat.verification import runner as validate
 
     if args.list:
         for case in validate.discover():

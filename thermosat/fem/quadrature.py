@@ -63,3 +63,19 @@ def quadrature(shape: str, degree: int) -> tuple[np.ndarray, np.ndarray]:
     """Points ``(nq, d)`` and weights ``(nq,)`` exact to polynomial ``degree`` on ``shape``."""
     xi, w = _rule(shape, int(degree))
     return xi.copy(), w.copy()
+
+
+def quadrature_degree(cell_type: str, what: str) -> int:
+    """Polynomial degree a quadrature rule must integrate exactly for ``what`` (stiffness,
+    mass, load, or radiation) on cells of ``cell_type``."""
+    from thermosat.fem.elements import element
+
+    p = element(cell_type).degree
+    simplex = cell_type in ("tri3", "tri6", "tet4", "line2", "line3")
+    if what == "stiffness":
+        return 2 * p - 2 if simplex else 2 * p
+    if what == "mass":
+        return 2 * p
+    if what == "load":
+        return p + 1
+    return 5 * p  # radiation: T^4 N

@@ -1,6 +1,6 @@
 """Mesh sanity checks and cell measures (lengths, areas, volumes in m, m², m³).
 
-:func:`check_mesh` raises :class:`~thermosat.errors.MeshError` with a single line naming the
+:func:`check_mesh` raises :class:`~thermosat.common.errors.MeshError` with a single line naming the
 source, the offending node / cell / name and what is allowed. All checks are vectorised;
 geometric checks run in chunks so that meshes of millions of cells stay within memory.
 """
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh.core import CELL_DIM, FACET_TYPE, Boundary, Mesh
 
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 
 __all__ = ["Mesh", "Boundary", "CELL_DIM", "CELL_NODES", "FACET_TYPE"]
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh.core import Boundary, Mesh
 
 __all__ = ["extrude"]

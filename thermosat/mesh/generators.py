@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh.core import Boundary, Mesh
 
 __all__ = ["box", "interval", "polyline", "rectangle", "shell"]
@@ -344,3 +344,13 @@ def box(lx: float, ly: float, lz: float, nx: int, ny: int, nz: int, *, cell: str
     bnd = {n: Boundary(f, ftype) for n, f in faces.items()}
     bnd["all"] = Boundary(np.concatenate(list(faces.values())), ftype)
     return Mesh(pts, cells, cell, _domain(cells.shape[0]), bnd)
+
+
+def grid_shell(xs: np.ndarray, ys: np.ndarray, origin=(0.0, 0.0, 0.0)) -> Mesh:
+    """Quad shell on the tensor grid ``xs × ys`` (m) in the plane z = origin[2]."""
+    X, Y = np.meshgrid(xs, ys, indexing="ij")
+    pts = np.stack([X.ravel(), Y.ravel(), np.zeros(X.size)], axis=1) + np.asarray(origin, float)
+    nx, ny = len(xs) - 1, len(ys) - 1
+    idx = np.arange(len(xs) * len(ys)).reshape(len(xs), len(ys))
+    q = np.stack([idx[:-1, :-1], idx[1:, :-1], idx[1:, 1:], idx[:-1, 1:]], axis=-1)
+    return Mesh(pts, q.reshape(-1, 4), "quad4", {"domain": np.arange(nx * ny)})

@@ -7,7 +7,7 @@ Reading (:func:`read_mesh`)
     meshio ``cell_sets`` and from the ``region:<name>`` / ``boundary:<name>`` cell data written
     by :func:`write_mesh`. Only nodes used by domain cells are kept. Every failure (missing,
     empty, truncated or corrupt file, unknown extension, unsupported cell type, several domain
-    cell types) is a one-line :class:`~thermosat.errors.MeshError` naming the file.
+    cell types) is a one-line :class:`~thermosat.common.errors.MeshError` naming the file.
 
 Writing (:func:`write_mesh`)
     ``.msh`` is written as Gmsh 2.2 (ASCII by default) with one physical group per region and
@@ -30,8 +30,8 @@ from urllib.parse import quote, unquote
 import meshio
 import numpy as np
 
-from thermosat.errors import MeshError
-from thermosat.io_atomic import atomic_path
+from thermosat.common.errors import MeshError
+from thermosat.common.atomic import atomic_path
 from thermosat.mesh.checks import check_mesh
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
 

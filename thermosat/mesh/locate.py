@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh.core import Mesh
 
 __all__ = ["locate_points"]
@@ -18,7 +18,7 @@ def locate_points(mesh: Mesh, points: np.ndarray, *, tol: float | None = None,
     """
     import vtk
 
-    from thermosat.post.vtk import to_pyvista
+    from thermosat.mesh.vtk import to_pyvista
 
     pts = np.atleast_2d(np.asarray(points, float))
     grid = to_pyvista(mesh)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from thermosat.physics.fluids import Fluid

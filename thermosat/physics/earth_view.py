@@ -41,8 +41,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thermosat.errors import InputError
-from thermosat.physics.constants import EARTH_RADIUS_M
+from thermosat.common.errors import InputError
+from thermosat.common.constants import EARTH_RADIUS_M
 
 __all__ = [
     "albedo_factor",

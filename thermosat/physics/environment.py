@@ -47,8 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thermosat.errors import InputError
-from thermosat.physics.constants import ALBEDO, EARTH_IR, SOLAR_CONSTANT
+from thermosat.common.errors import InputError
+from thermosat.common.constants import ALBEDO, EARTH_IR, SOLAR_CONSTANT
 from thermosat.physics.earth_view import (
     albedo_factor,
     edge_on_view_factor,

@@ -19,7 +19,7 @@ below the boiling point at the loop pressure (:meth:`Fluid.table`), cached in me
 be handed to Numba kernels. Temperatures outside the table are clamped to the end values
 (``np.interp`` semantics); use :func:`thermosat.physics.loop_limits.check_loop_temperatures`
 to find out whether a temperature field freezes or boils, and ``exact=True`` to call CoolProp
-directly (which raises :class:`~thermosat.errors.InputError` outside its range).
+directly (which raises :class:`~thermosat.common.errors.InputError` outside its range).
 
 Presets (:data:`FLUID_PRESETS`)
 -------------------------------
@@ -43,7 +43,7 @@ Presets (:data:`FLUID_PRESETS`)
 
 **HFE-7200 is not available**: CoolProp 8's incompressible library has only HFE-7100
 (``HFE`` — older fit, whose conductivity ≈ 0.97 W/mK is an order of magnitude too high — and
-``HFE2``). ``hfe7200`` therefore raises :class:`~thermosat.errors.InputError` pointing to
+``HFE2``). ``hfe7200`` therefore raises :class:`~thermosat.common.errors.InputError` pointing to
 ``hfe7100``, whose properties are close (3M: ρ 1510 vs 1420 kg/m³, μ 0.58 vs 0.58 mPa s,
 c_p 1183 vs 1220 J/kgK at 25 °C; pour point −135 vs −138 °C; boils 61 vs 76 °C at 1 atm).
 
@@ -79,7 +79,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 
 try:  # CoolProp is a hard dependency, but fail with a clear message if it is missing
     import CoolProp

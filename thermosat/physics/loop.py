@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.fem.quadrature import gauss_legendre_01
 from thermosat.mesh.core import Boundary, Mesh
 from thermosat.mesh.locate import locate_points
@@ -355,7 +355,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     for pk, nd in zip(packages, pkg_nodes):
         def plate_factory(m, points, pk=pk, nd=nd):
             from thermosat.fem.integration import CellSet
-            from thermosat.model import _degree
+            from thermosat.fem.quadrature import quadrature_degree as _degree
 
             cs = CellSet(points, pk.wetted_facets, pk.wetted_facet_type,
                          _degree(pk.wetted_facet_type, "mass"))

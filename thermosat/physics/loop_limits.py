@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from thermosat.errors import InputError, PhysicsLimitError
+from thermosat.common.errors import InputError, PhysicsLimitError
 from thermosat.physics.fluids import Fluid, get_fluid
 
 __all__ = ["LoopLimits", "check_loop_temperatures"]
@@ -93,7 +93,7 @@ class LoopLimits:
         return not (self.freezes or self.boils)
 
     def raise_if_violated(self) -> None:
-        """Raise :class:`~thermosat.errors.PhysicsLimitError` with :attr:`message` if not ok."""
+        """Raise :class:`~thermosat.common.errors.PhysicsLimitError` with :attr:`message` if not ok."""
         if not self.ok:
             raise PhysicsLimitError(self.message)
 

@@ -3,7 +3,7 @@
 Geometry and conventions
 ------------------------
 The orbit is circular with radius ``r = R + h`` (spherical Earth, radius
-:data:`~thermosat.physics.constants.EARTH_RADIUS_M`). Vectors are expressed in the
+:data:`~thermosat.common.constants.EARTH_RADIUS_M`). Vectors are expressed in the
 *orbit frame*, which is held inertial over one revolution (the Sun moves ~1°/day, so it is
 neglected within an orbit):
 
@@ -36,8 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thermosat.errors import InputError
-from thermosat.physics.constants import EARTH_RADIUS_M, MU_EARTH
+from thermosat.common.errors import InputError
+from thermosat.common.constants import EARTH_RADIUS_M, MU_EARTH
 
 __all__ = [
     "TIERS",
@@ -182,7 +182,7 @@ class Orbit:
         """Orbit of a preset tier (``"vleo"`` 500 km, ``"leo"`` 1000 km, ``"meo"`` 2000 km).
 
         ``beta_deg`` is the beta angle in degrees. Unknown names raise
-        :class:`~thermosat.errors.InputError` listing the allowed values.
+        :class:`~thermosat.common.errors.InputError` listing the allowed values.
         """
         key = str(name).strip().lower()
         if key not in TIERS:

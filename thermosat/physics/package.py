@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 
 __all__ = [
     "Block",

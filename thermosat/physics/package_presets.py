@@ -54,7 +54,7 @@ from functools import cache
 
 import numpy as np
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.physics.package import Block, Interface, PackageSpec, h_for_cold_plate_resistance
 
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.mesh.core import Boundary, Mesh
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 
 __all__ = ["Coating", "CellTechnology", "Layer", "COATINGS", "CELLS", "coating", "cell_technology",
            "DEFAULT_CELL_STACK", "DEFAULT_RADIATOR_STACK"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thermosat.post import vtk
+from thermosat.mesh import vtk
 
 __all__ = ["model_multiblock", "write_vtm"]
 
@@ -20,7 +20,7 @@ def model_multiblock(model, T: np.ndarray, groups: dict[str, list[str]] | None =
     """
     import pyvista as pv
 
-    from thermosat.post.result import _part_conductivity
+    from thermosat.solve.result import _part_conductivity
 
     groups = groups or {name: [name] for name in model.parts}
     mb = pv.MultiBlock()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thermosat.io_atomic import atomic_path
+from thermosat.common.atomic import atomic_path
 
 __all__ = ["plot_area_vs_junction", "plot_loop_temperatures", "plot_orbit", "loop_distance"]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from thermosat.errors import InputError
-from thermosat.io_atomic import atomic_path
+from thermosat.common.errors import InputError
+from thermosat.common.atomic import atomic_path
 
 __all__ = ["CAMERAS", "READABLE", "field_label", "read_frame", "render_blocks", "render_file",
            "render_grid", "render_result"]

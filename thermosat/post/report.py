@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from thermosat.io_atomic import atomic_write_text
+from thermosat.common.atomic import atomic_write_text
 
 __all__ = ["tier_table", "write_report"]
 

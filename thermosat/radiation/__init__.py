@@ -1,8 +1,9 @@
 """Surface-to-surface radiation between mesh facets.
 
-* :mod:`.viewfactors` — diffuse view factors of planar tri3/quad4 facets (contour integral
-  for near pairs, adaptive Gauss for far pairs, BVH obstruction, reciprocity, closure,
-  sparse CSR, disk cache via :mod:`.vf_cache`);
+* :mod:`.viewfactors` — diffuse view factors of planar tri3/quad4 facets, the front door:
+  :mod:`.facets` (geometry, Gauss rules), :mod:`.contour` (contour integral of near pairs),
+  :mod:`.pairs` (candidates, per-pair exchange areas, BVH obstruction), :mod:`.closure`
+  (enclosure rows), :mod:`.vf_matrix` (the sparse result), :mod:`.vf_cache` (disk cache);
 * :mod:`.radiosity` — gray-diffuse exchange with space as a sink: net heat per facet or
   node, its exact Jacobian, Gebhart factors and a group-to-group breakdown;
 * :mod:`.bvh` — the Numba bounding-volume hierarchy used for obstruction.
@@ -15,6 +16,7 @@ from thermosat.radiation.radiosity import (
     facet_node_operator,
     facet_temperatures,
 )
+
 from thermosat.radiation.viewfactors import (
     ViewFactors,
     enforce_closure,

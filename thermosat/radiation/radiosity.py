@@ -41,8 +41,8 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from thermosat.errors import InputError, SolverError
-from thermosat.physics.constants import SIGMA, T_SINK_DEFAULT
+from thermosat.common.errors import InputError, SolverError
+from thermosat.common.constants import SIGMA, T_SINK_DEFAULT
 from thermosat.radiation.viewfactors import ViewFactors
 
 __all__ = [

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from thermosat.radiation.viewfactors import ViewFactors
+    from thermosat.radiation.vf_matrix import ViewFactors
 
 __all__ = ["cache_path", "default_cache_dir", "geometry_key", "load", "save"]
 
@@ -93,7 +93,7 @@ def save(key: str, vf: ViewFactors, cache_dir=None) -> Path | None:
 
 def load(key: str, cache_dir=None) -> ViewFactors | None:
     """The cached :class:`ViewFactors` of ``key``, or None (missing, unreadable or stale)."""
-    from thermosat.radiation.viewfactors import ViewFactors
+    from thermosat.radiation.vf_matrix import ViewFactors
 
     path = cache_path(key, cache_dir)
     if not path.is_file():

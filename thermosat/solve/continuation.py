@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from thermosat.errors import ConvergenceError
+from thermosat.common.errors import ConvergenceError
 from thermosat.solve.newton import newton
 from thermosat.terms.radiation import RadiationToSink
 

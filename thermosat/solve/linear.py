@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from thermosat.errors import SolverError
+from thermosat.common.errors import SolverError
 
 __all__ = ["LinearSolver"]
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from thermosat.errors import ConvergenceError
-from thermosat.results import Convergence
+from thermosat.common.errors import ConvergenceError
+from thermosat.solve.records import Convergence
 from thermosat.solve.linear import LinearSolver
-from thermosat.system import System
+from thermosat.solve.system import System
 
 __all__ = ["newton"]
 

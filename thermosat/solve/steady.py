@@ -5,8 +5,8 @@ import time
 
 import numpy as np
 
-from thermosat.errors import ConvergenceError
-from thermosat.results import energy_balance
+from thermosat.common.errors import ConvergenceError
+from thermosat.solve.records import energy_balance
 from thermosat.solve.linear import LinearSolver
 from thermosat.solve.newton import newton
 
@@ -61,7 +61,7 @@ def solve_steady(model, T0=None, *, rtol: float = 1e-10, max_iter: int = 40,
     If plain Newton fails, continuation in emissivity (0.1 → 1 of the given values) is tried
     before the :class:`ConvergenceError` (with its residual history) is raised.
     """
-    from thermosat.post.result import SteadyResult
+    from thermosat.solve.result import SteadyResult
     from thermosat.solve.continuation import emissivity_continuation
 
     t0 = time.perf_counter()

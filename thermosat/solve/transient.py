@@ -5,8 +5,8 @@ import time
 
 import numpy as np
 
-from thermosat.errors import InputError
-from thermosat.results import energy_balance
+from thermosat.common.errors import InputError
+from thermosat.solve.records import energy_balance
 from thermosat.solve.newton import newton
 from thermosat.solve.steady import fixed_reaction_flows, make_linear_solver
 
@@ -29,7 +29,7 @@ def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bd
     Time-dependent prescribed temperatures and loads are re-imposed at every step. Returns a
     :class:`TransientResult` with saved frames, per-step energy balances and Newton histories.
     """
-    from thermosat.post.result import TransientResult
+    from thermosat.solve.result import TransientResult
 
     if scheme not in SCHEMES:
         raise InputError(f"scheme: {scheme!r} is not one of {SCHEMES}")

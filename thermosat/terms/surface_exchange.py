@@ -66,7 +66,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from thermosat.errors import InputError
+from thermosat.common.errors import InputError
 from thermosat.fem import kernels
 from thermosat.fem.integration import CellSet
 from thermosat.terms.base import Term

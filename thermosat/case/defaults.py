@@ -1,0 +1,233 @@
+"""Built-in default design per orbital tier (VLEO, LEO, MEO), from the source article.
+
+``cases/vleo.toml``, ``cases/leo.toml`` and ``cases/meo.toml`` are written from this module
+(``python -m thermosat.case.defaults cases``) with every assumption as a comment; a test checks
+that they still equal :func:`default_case`.
+
+What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSION.md)
+------------------------------------------------------------------------------------------
+* "Starlink V3 platform ... roughly 2 tons each, 30 kW of solar capacity, and around 500 m²
+  of panel area per satellite" and "Underneath all three tiers, the platform is the same":
+  one platform for all tiers, 30 kW nameplate PV, 500 m² of panel in total.
+* "12 to 24 chips per satellite depending on the tier": 12 (VLEO), 18 (LEO), 24 (MEO).
+* Tier altitudes 500 / 1,000 / 2,000 km (``Orbit.from_tier``).
+* "each satellite is essentially a large flat panel, with its sun-facing side generating
+  power and its shaded side radiating waste heat"; "liquid cooling loops". That concept is
+  solved as it stands in the report's claims section (``thermosat.studies.claims``): with the
+  radiator as a strip of the same sun-pointing panel, VLEO misses the junction limit at any
+  strip area (the strip's back faces the Earth at noon and its front the Sun, so it cannot
+  get the coolant cold enough). The default design therefore keeps the article's ~500 m²
+  but spends the non-cell part on loop-cooled radiator wings held edge-on to the Sun
+  (MISSION.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
+* "heterojunction (HJT) silicon cells in the near term": cell technology ``hjt``.
+
+What it does not give, and what is assumed here (each with its reasoning)
+-------------------------------------------------------------------------
+* **Cell area**: "30 kW of solar capacity" is read as the nameplate (AM0, 28 °C, beginning of
+  life) rating: A = 30 kW / (η_ref 0.24 × packing 0.90 × 1361 W/m²) = 102.05 m². The rest of
+  the 500 m², 397.95 m², is the starting area of the two edge-on radiator wings. At its operating temperature
+  and end of life the array then delivers less than 30 kW — which is the point of modelling
+  it. (500 m² of cells would make ~150 kW: MISSION.md notes the article's numbers disagree.)
+* **Packing** 0.90 (brief; typical of flat-panel arrays with interconnect gaps).
+* **Coatings**: cell α/ε = 0.75/0.82 (Si cells with cover glass, MISSION.md, via the ``hjt``
+  preset); Z-93 white (α 0.15, ε 0.92, MISSION.md) on the panel back and on both faces of
+  the radiator strip. (OSR, α 0.07 / ε 0.74, is the alternative for the sun-facing face.)
+* **Panel shape**: 20 m wide × 25 m long (500 m²); the article gives no shape.
+* **End-of-life factor**: 0.95 for VLEO and LEO, 0.85 for MEO — MEO at 2,000 km sits in the
+  inner radiation belt (MISSION.md: "faster cell degradation") — an *assumption*, not a
+  published degradation figure for HJT in these orbits.
+* **Beta angle**: β = 0°, the design β of every tier. The steady solve is the hot case at
+  noon (θ = 0: panel back facing the Earth, full Earth IR and albedo on it) and β = 0 gives
+  the longest eclipse of the orbit for the transient (coolant freezing risk). Dawn–dusk
+  sun-synchronous orbits see high β (≈ 60–90°) most of the year, so β = 0 bounds both.
+* **Chip package**: ``gb300`` preset. The compute power follows the panel (~25–28 kW), i.e.
+  1.0–2.3 kW per chip for 24–12 chips: the GB300 class (1.4 kW, bare die, 0.03 K/W cold
+  plate), not the Dojo D1's 400 W. The article's "Dojo 2" has no published power or package
+  data; a Dojo-D1-class package (``dojo_d1``) at these powers would far exceed its limit.
+* **Junction limit**: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
+  throttle (MISSION.md).
+* **Coolant**: ammonia (ISS-style loops, MISSION.md; freezes at 195.5 K) at 3.0 MPa, where it
+  boils at 338.9 K (``Fluid("ammonia", 3e6).T_boil``) — liquid with margin at the hot end
+  (the loop runs ~260–270 K in the hot case). 1.0 kg/s (coolant rise ≈ 6 K at 27 kW with
+  c_p ≈ 4.6 kJ/kg/K); 10 mm tubes on a 0.25 m pitch, parallel channels; freeze/boil margin
+  10 K. Other loop values are the ``LoopSpec`` defaults.
+* **Distribution losses**: 5 % of the PV power (conversion and harness; ends as heat in the
+  coolant).
+* **Cell limit**: 393.15 K (the ``hjt`` preset's maximum operating temperature).
+* **Mesh**: 0.5 m panel elements and package mesh density 6: ~1.9–2.3e4 unknowns, a steady
+  solve (power loop closed) of seconds to tens of seconds.
+* **Demand** (for sizing): 30 kW of compute (the platform's nameplate).
+* **Sizing**: the edge-on wing area varies, 10–3000 m², to 1 m².
+* **Transient**: one orbit in 180 steps (31–42 s), BDF2.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from thermosat.common.errors import InputError
+
+__all__ = ["TIERS", "NAMEPLATE_PV_W", "TOTAL_PANEL_AREA_M2", "CELL_AREA_M2",
+           "default_case_data", "default_case", "default_design", "render_default_toml",
+           "write_default_cases"]
+
+TIERS = ("vleo", "leo", "meo")
+NAMEPLATE_PV_W = 30e3
+TOTAL_PANEL_AREA_M2 = 500.0
+ETA_REF_HJT = 0.24
+PACKING = 0.90
+SOLAR_CONSTANT = 1361.0
+#: cell area that rates 30 kW at AM0, 28 °C, beginning of life (m²)
+CELL_AREA_M2 = round(NAMEPLATE_PV_W / (ETA_REF_HJT * PACKING * SOLAR_CONSTANT), 2)
+PANEL_RADIATOR_AREA_M2 = round(TOTAL_PANEL_AREA_M2 - CELL_AREA_M2, 2)
+
+_N_CHIPS = {"vleo": 12, "leo": 18, "meo": 24}
+_EOL = {"vleo": 0.95, "leo": 0.95, "meo": 0.85}
+_TIER_NOTE = {
+    "vleo": "VLEO: 500 km, 800,000 satellites, ~1,000 TOPS each, inference (article)",
+    "leo": "LEO: 1,000 km, 300,000 satellites, ~5,000 TOPS each, training (article)",
+    "meo": "MEO: 2,000 km, 118,000 satellites, ~20,000 TOPS each, storage and long jobs "
+           "(article)",
+}
+
+#: (section, key, value or {tier: value}, comment) in file order
+_ENTRIES: list[tuple[str, str, object, str]] = [
+    ("orbit", "tier", {t: t for t in TIERS}, "tier altitude from the article (Orbit.from_tier)"),
+    ("orbit", "beta_deg", 0.0, "design beta: 0 deg = longest eclipse (transient) and, at noon, "
+                               "the panel back facing the Earth (hot case); dawn-dusk SSOs "
+                               "see 60-90 deg most of the year"),
+    ("orbit", "steady_theta_deg", 0.0, "steady design point at noon: the hot case"),
+    ("orbit", "solar_constant_w_m2", 1361.0, "MISSION.md reference value (±3.4 % seasonal)"),
+    ("orbit", "albedo", 0.30, "MISSION.md reference value"),
+    ("orbit", "earth_ir_w_m2", 237.0, "Earth OLR 237-238 W/m² (MISSION.md)"),
+    ("panel", "cell_area_m2", CELL_AREA_M2,
+     "'30 kW of solar capacity' read as nameplate (AM0, 28 °C, beginning of life): "
+     "30 kW / (0.24 × 0.90 × 1361 W/m²)"),
+    ("panel", "panel_radiator_area_m2", 0.0,
+     "no radiator strip on the sun-pointing panel: that concept misses the VLEO junction "
+     "limit at any area (see the report's claims); the radiator is the edge-on wings"),
+    ("panel", "width_m", 20.0, "assumption: 20 m × 25 m panel (the article gives no shape)"),
+    ("panel", "element_size_m", 0.5, "~2e4 unknowns, steady solve in seconds"),
+    ("panel", "cell", "hjt", "'heterojunction (HJT) silicon cells in the near term' (article); "
+                             "η 24 %, −0.24 %/K (MISSION.md), α/ε 0.75/0.82"),
+    ("panel", "packing", PACKING, "active cell fraction of the cell strip (assumption)"),
+    ("panel", "eol_factor", dict(_EOL),
+     "assumption: end-of-life efficiency 0.95 in VLEO/LEO, 0.85 in MEO (inner radiation belt "
+     "at 2,000 km, MISSION.md: faster degradation)"),
+    ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (MISSION.md) on the shaded side"),
+    ("panel", "radiator_front", "z93", "Z-93 white on the radiator strip's sun-facing face too "
+                                       "(osr, α 0.07 / ε 0.74, is the alternative)"),
+    ("wings", "area_m2", PANEL_RADIATOR_AREA_M2,
+     "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
+     "(MISSION.md: edge-on radiators run much colder); the sizing finds the area needed"),
+    ("wings", "width_m", 5.0, "assumption: 5 m wide wings"),
+    ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md)"),
+    ("compute", "n_chips", dict(_N_CHIPS),
+     "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
+    ("compute", "chip", "gb300",
+     "~25-28 kW of compute over 12-24 chips is 1.0-2.3 kW per chip: GB300 class (1.4 kW, "
+     "0.03 K/W cold plate); 'Dojo 2' has no published package data, a Dojo D1 is 400 W"),
+    ("compute", "demand_w", 30e3, "sizing target: the 30 kW platform (article)"),
+    ("loop", "fluid", "ammonia", "ISS-style ammonia loops (MISSION.md); freezes at 195.5 K"),
+    ("loop", "pressure_pa", 3.0e6, "3 MPa: boils at 338.9 K, liquid with margin at the hot end"),
+    ("loop", "mass_flow_kg_s", 1.0, "coolant rise ≈ 6 K at 27 kW (c_p ≈ 4.6 kJ/kg/K)"),
+    ("loop", "pipe_inner_diameter_m", 0.010, "10 mm radiator tubes (LoopSpec default)"),
+    ("loop", "pipe_roughness_m", 1.5e-6, "drawn aluminium tube (LoopSpec default)"),
+    ("loop", "bond_conductance_w_mk", 50.0, "saddle + adhesive bond (LoopSpec default)"),
+    ("loop", "layout", "parallel", "parallel channels between headers (LoopSpec default)"),
+    ("loop", "pipe_pitch_m", 0.25, "tube spacing across the radiator (LoopSpec default)"),
+    ("loop", "coldplate_pressure_drop_pa", 20e3, "per cold plate (LoopSpec default)"),
+    ("loop", "pump_efficiency", 0.5, "small centrifugal pump (LoopSpec default)"),
+    ("loop", "freeze_margin_k", 10.0, "required distance from freezing and boiling"),
+    ("power", "distribution_loss_fraction", 0.05,
+     "assumption: 5 % conversion and distribution losses (heat into the coolant)"),
+    ("limits", "cell_max_k", 393.15, "hjt preset maximum operating temperature (120 °C)"),
+    ("limits", "junction_max_k", 363.15, "90 °C: data-centre parts throttle at ~85-95 °C "
+                                         "(MISSION.md)"),
+    ("sizing", "vary", "wings", "size the edge-on radiator wings"),
+    ("sizing", "min_area_m2", 10.0, "search bracket"),
+    ("sizing", "max_area_m2", 3000.0, "search bracket"),
+    ("sizing", "tolerance_m2", 1.0, "area tolerance"),
+    ("transient", "n_orbits", 1.0, "one orbit from the steady hot case"),
+    ("transient", "steps", 180, "31-42 s steps over a 95-127 min period"),
+    ("transient", "scheme", "bdf2", "second order, L-stable"),
+    ("mesh", "package_mesh_density", 6, "cells across the die's shorter edge"),
+]
+
+
+def _check_tier(tier: str) -> str:
+    key = str(tier).strip().lower()
+    if key not in TIERS:
+        raise InputError(f"default case: unknown tier {tier!r} (allowed: {', '.join(TIERS)})")
+    return key
+
+
+def default_case_data(tier: str) -> dict:
+    """The default case of ``tier`` as plain data (what ``cases/<tier>.toml`` holds)."""
+    tier = _check_tier(tier)
+    data: dict = {"description": _description(tier)}
+    for section, key, value, _ in _ENTRIES:
+        data.setdefault(section, {})[key] = value[tier] if isinstance(value, dict) else value
+    return data
+
+
+def _description(tier: str) -> str:
+    return (f"thermosat default {tier.upper()} case: 30 kW-class Starlink-V3-style compute "
+            f"satellite, ~500 m² of panel ({_TIER_NOTE[tier]})")
+
+
+def default_case(tier: str):
+    """The validated default :class:`~thermosat.case.load.Case` of ``tier``."""
+    from thermosat.case.load import validate_case
+
+    tier = _check_tier(tier)
+    return validate_case(default_case_data(tier), f"<default {tier}>")
+
+
+def default_design(tier: str, **overrides):
+    """The default :class:`~thermosat.satellite.satellite.SatelliteDesign` of ``tier``."""
+    return default_case(tier).to_design(**overrides)
+
+
+def _toml_value(v) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"x": v}).split("=", 1)[1].strip()
+
+
+def render_default_toml(tier: str) -> str:
+    """TOML text of the default case of ``tier`` with every assumption as a comment."""
+    tier = _check_tier(tier)
+    lines = [f"# thermosat case: default {tier.upper()} design ({_TIER_NOTE[tier]}).",
+             "# Written by `python -m thermosat.case.defaults cases` from thermosat/defaults.py — edit",
+             "# that module (its docstring has the reasoning) and regenerate; the test suite",
+             "# checks this file against it. Field reference: cases/README.md.",
+             "# Source article: Starlink-V3-class platform, ~2 t, '30 kW of solar capacity, and",
+             "# around 500 m² of panel area per satellite'; 'the platform is the same' in every",
+             "# tier; '12 to 24 chips per satellite depending on the tier'.",
+             "",
+             f"description = {_toml_value(_description(tier))}"]
+    current = None
+    for section, key, value, comment in _ENTRIES:
+        if section != current:
+            lines += ["", f"[{section}]"]
+            current = section
+        v = value[tier] if isinstance(value, dict) else value
+        lines.append(f"# {comment}")
+        lines.append(f"{key} = {_toml_value(v)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_default_cases(directory="cases") -> list[Path]:
+    """Write ``<directory>/<tier>.toml`` for every tier (atomically); returns the paths."""
+    from thermosat.common.atomic import atomic_write_text
+
+    out = []
+    for tier in TIERS:
+        out.append(atomic_write_text(Path(directory) / f"{tier}.toml", render_default_toml(tier)))
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - used to regenerate cases/*.toml
+    for p in write_default_cases(sys.argv[1] if len(sys.argv) > 1 else "cases"):
+        print(p)

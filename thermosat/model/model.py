@@ -1,0 +1,363 @@
+"""Compose meshes, materials and conditions into one global thermal system.
+
+Example
+-------
+>>> from thermosat import Model, mesh
+>>> m = Model(mesh.rectangle(1.0, 0.5, 40, 20, cell="tri3"))
+>>> m.material(conductivity=170.0, thickness_m=2e-3)
+>>> m.heat_source(q_w_m3=1e5)
+>>> m.radiation("all", emissivity=0.9, t_sink_k=3.0)
+>>> res = m.solve_steady()
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from thermosat.common.errors import InputError, MeshError
+from thermosat.fem.quadrature import quadrature_degree as _degree
+from thermosat.fem.kernels import SIGMA
+from thermosat.fem.integration import CellSet
+from thermosat.mesh.core import CELL_DIM, Mesh
+from thermosat.terms.base import Term
+from thermosat.terms.conduction import Capacitance, Conduction
+from thermosat.terms.loads import Convection, HeatInput
+from thermosat.terms.radiation import RadiationToSink
+
+__all__ = ["Model", "Part"]
+
+
+@dataclass
+class Part:
+    """A mesh placed in the model; its nodes are ``offset .. offset + n_points``."""
+
+    name: str
+    mesh: Mesh
+    offset: int
+    conduction: bool = True
+
+    @property
+    def nodes(self) -> np.ndarray:
+        return np.arange(self.offset, self.offset + self.mesh.n_points)
+
+
+@dataclass
+class _Material:
+    cells: np.ndarray
+    conductivity: object
+    rho_c: float | None
+    scale: float
+
+
+def _region_cells(mesh: Mesh, region: str | None) -> np.ndarray:
+    """Cell indices of ``region``; ``None`` or ``domain`` mean every cell unless the mesh
+    defines a region of that name."""
+    if region in (None, "domain") and "domain" not in mesh.cell_regions:
+        return np.arange(mesh.n_cells)
+    return mesh.region(region or "domain")
+
+
+def _check_value(name: str, value, lo: float | None = None, hi: float | None = None,
+                 unit: str = "") -> None:
+    if callable(value):
+        return
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name}: must be finite, got {value!r}")
+    if lo is not None and np.any(arr < lo) or hi is not None and np.any(arr > hi):
+        rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+        raise InputError(f"{name}: {value!r} {unit} is outside the allowed range {rng}")
+
+
+class Model:
+    """A thermal model over one or more meshes (parts) with one global temperature vector (K).
+
+    Names of regions and boundaries are ``"part/name"``, or just ``"name"`` when there is one
+    part (or for the first part added).
+    """
+
+    def __init__(self, mesh: Mesh | None = None, *, name: str = "main"):
+        self.parts: dict[str, Part] = {}
+        self._materials: dict[str, list[_Material]] = {}
+        self._bcs: list[tuple] = []
+        self._fixed: list[tuple[np.ndarray, object]] = []
+        self._extra_terms: list[Term] = []
+        self._term_factories: list = []
+        self._system = None
+        if mesh is not None:
+            self.add_part(name, mesh)
+
+    # --- parts ----------------------------------------------------------------------------
+    def add_part(self, name: str, mesh: Mesh, *, conduction: bool = True) -> Part:
+        """Add ``mesh`` as part ``name``; returns the part (with its node offset).
+
+        ``conduction=False`` makes a part whose nodes only carry terms added with
+        :meth:`add_term` (coolant nodes, for example); it needs no material.
+        """
+        if name in self.parts:
+            raise InputError(f"part {name!r} already exists")
+        part = Part(name, mesh, self.n_nodes, conduction)
+        self.parts[name] = part
+        self._materials[name] = []
+        self._system = None
+        return part
+
+    @property
+    def n_nodes(self) -> int:
+        return sum(p.mesh.n_points for p in self.parts.values())
+
+    @property
+    def points(self) -> np.ndarray:
+        """All node coordinates (m), parts concatenated."""
+        if not self.parts:
+            return np.zeros((0, 3))
+        return np.concatenate([p.mesh.points for p in self.parts.values()])
+
+    def part(self, name: str | None = None) -> Part:
+        """Part ``name`` (default: the first part added)."""
+        if name is None:
+            return self._part(None)[0]
+        if name not in self.parts:
+            raise InputError(f"part {name!r} does not exist; parts: {sorted(self.parts)}")
+        return self.parts[name]
+
+    def _part(self, name: str | None) -> tuple[Part, str | None]:
+        if not self.parts:
+            raise InputError("model has no mesh; add one with Model(mesh) or add_part()")
+        if name is not None and "/" in name:
+            pname, local = name.split("/", 1)
+            if pname not in self.parts:
+                raise InputError(f"part {pname!r} does not exist; parts: {sorted(self.parts)}")
+            return self.parts[pname], local
+        return next(iter(self.parts.values())), name
+
+    def _facets(self, boundary: str):
+        part, local = self._part(boundary)
+        b = part.mesh.boundary(local)
+        return part, b.facets.astype(np.int64) + part.offset, b.facet_type
+
+    # --- materials and conditions ---------------------------------------------------------
+    def material(self, region: str | None = None, *, conductivity, density: float | None = None,
+                 specific_heat: float | None = None, thickness_m: float | None = None,
+                 area_m2: float | None = None) -> None:
+        """Give cells of ``region`` (default: every cell of the part) a material.
+
+        conductivity : W/m/K, or a table ``[(T_K, k), ...]`` (then the solve is nonlinear)
+        density : kg/m³; specific_heat : J/kg/K (both needed for transients)
+        thickness_m : plate thickness for 2D cells (in-plane conduction k·t)
+        area_m2 : cross-section for 1D cells
+        """
+        part, local = self._part(region)
+        cells = _region_cells(part.mesh, local)
+        dim = part.mesh.dim
+        if dim == 2:
+            if thickness_m is None:
+                raise InputError(f"material {region!r}: 2D cells need thickness_m (m)")
+            scale = thickness_m
+            _check_value("thickness_m", thickness_m, 1e-300, None, "m")
+        elif dim == 1:
+            if area_m2 is None:
+                raise InputError(f"material {region!r}: 1D cells need area_m2 (m²)")
+            scale = area_m2
+            _check_value("area_m2", area_m2, 1e-300, None, "m²")
+        else:
+            scale = 1.0
+        if np.isscalar(conductivity):
+            _check_value("conductivity", conductivity, 1e-300, None, "W/m/K")
+        rho_c = None
+        if density is not None or specific_heat is not None:
+            if density is None or specific_heat is None:
+                raise InputError(f"material {region!r}: give both density and specific_heat")
+            _check_value("density", density, 1e-300, None, "kg/m³")
+            _check_value("specific_heat", specific_heat, 1e-300, None, "J/kg/K")
+            rho_c = float(density) * float(specific_heat)
+        self._materials[part.name].append(_Material(np.asarray(cells), conductivity, rho_c,
+                                                    float(scale)))
+        self._system = None
+
+    def fixed_temperature(self, boundary: str, value_k) -> None:
+        """Hold the nodes of ``boundary`` at ``value_k`` (K, or a callable of time in s)."""
+        _check_value(f"fixed_temperature {boundary!r}", value_k, 0.0, None, "K")
+        _, facets, _ = self._facets(boundary)
+        self._fixed.append((np.unique(facets), value_k))
+        self._system = None
+
+    def heat_flux(self, boundary: str, q_w_m2, *, name: str = "heat_flux") -> None:
+        """Heat flux into the body through ``boundary`` (W/m², number/array/callable of t)."""
+        _check_value(f"heat_flux {boundary!r}", q_w_m2)
+        self._bcs.append(("flux", boundary, q_w_m2, name))
+        self._system = None
+
+    def convection(self, boundary: str, h_w_m2k: float, t_inf_k: float) -> None:
+        """Convection to a fluid at ``t_inf_k`` (K) with coefficient ``h_w_m2k`` (W/m²/K)."""
+        _check_value("h_w_m2k", h_w_m2k, 0.0, None, "W/m²/K")
+        _check_value("t_inf_k", t_inf_k, 0.0, None, "K")
+        self._bcs.append(("convection", boundary, (h_w_m2k, t_inf_k), "convection"))
+        self._system = None
+
+    def radiation(self, boundary: str, emissivity, *, t_sink_k: float = 3.0,
+                  absorbed_flux_w_m2=0.0, name: str | None = None,
+                  sigma: float = SIGMA) -> None:
+        """Radiation from ``boundary`` to a sink at ``t_sink_k`` (K, default 3 K).
+
+        emissivity : in [0, 1], or a table ``[(T_K, ε), ...]``
+        absorbed_flux_w_m2 : external flux absorbed by the surface (W/m²: α·solar + ε·Earth IR
+            ...), a number, per-facet array, or callable of time (s)
+        sigma : Stefan–Boltzmann constant (W/m²/K⁴), CODATA by default; benchmarks that
+            publish their own value (NAFEMS: 5.67e-8) pass it here
+        """
+        if np.isscalar(emissivity):
+            _check_value("emissivity", emissivity, 0.0, 1.0)
+        else:
+            _check_value("emissivity", np.asarray(emissivity, float)[:, 1], 0.0, 1.0)
+        _check_value("t_sink_k", t_sink_k, 0.0, None, "K")
+        self._bcs.append(("radiation", boundary, (emissivity, t_sink_k, absorbed_flux_w_m2, sigma),
+                          name or f"radiation[{boundary}]"))
+        self._system = None
+
+    def heat_source(self, region: str | None = None, *, q_w_m3=None, power_w=None) -> None:
+        """Volumetric heat source in ``region``: ``q_w_m3`` (W/m³) or total ``power_w`` (W)."""
+        if (q_w_m3 is None) == (power_w is None):
+            raise InputError("heat_source: give exactly one of q_w_m3 (W/m³) or power_w (W)")
+        self._bcs.append(("source", region, (q_w_m3, power_w), "source"))
+        self._system = None
+
+    def add_term(self, term: Term) -> None:
+        """Add a physics term built elsewhere (loops, packages, surface exchange...)."""
+        self._extra_terms.append(term)
+        self._system = None
+
+    def add_term_factory(self, factory) -> None:
+        """Add ``factory(model, points) -> Term | list[Term]``, called when the system is built.
+
+        Use it for terms that need the global node coordinates (all parts placed), e.g.
+        links between parts or cell sets of other components.
+        """
+        self._term_factories.append(factory)
+        self._system = None
+
+    def cells(self, name: str | None, *, boundary: bool = False, kind: str = "load",
+              points: np.ndarray | None = None, per_area: bool = False) -> CellSet:
+        """A :class:`CellSet` over region or boundary ``name`` ("part/name"), global numbering.
+
+        ``kind`` picks the quadrature (``stiffness``, ``mass``, ``load``, ``radiation``); facets
+        of 2D plates carry the plate thickness as scale, like every boundary condition; so do
+        cells of 2D plates (volumetric terms) unless ``per_area`` (terms given per m² of plate).
+        """
+        points = self.points if points is None else points
+        if boundary:
+            scales = {p.name: self._node_scale(p) for p in self.parts.values()}
+            return self._facet_set(name, points, scales, kind)
+        part, local = self._part(name)
+        mesh = part.mesh
+        cells = _region_cells(mesh, local)
+        conn = mesh.cells[cells].astype(np.int64) + part.offset
+        scale = None if per_area else self._cell_scale(part)[cells]
+        return CellSet(points, conn, mesh.cell_type, _degree(mesh.cell_type, kind), scale)
+
+    def _cell_scale(self, part: Part) -> np.ndarray:
+        """Thickness (m, 2D) or cross-section (m², 1D) of every cell of ``part``; 1 in 3D."""
+        cs = np.ones(part.mesh.n_cells)
+        for mat in self._materials[part.name]:
+            cs[mat.cells] = mat.scale
+        return cs
+
+    def _node_scale(self, part: Part) -> np.ndarray:
+        """Per node, the largest scale of the cells around it (what facets inherit)."""
+        mesh = part.mesh
+        if not part.conduction or not self._materials[part.name]:
+            return np.ones(mesh.n_points)
+        ns = np.zeros(mesh.n_points)
+        per_node = np.repeat(self._cell_scale(part), mesh.cells.shape[1])
+        np.maximum.at(ns, mesh.cells.ravel(), per_node)
+        return ns
+
+    # --- building -------------------------------------------------------------------------
+    def _cell_terms(self, part: Part, points: np.ndarray) -> list[Term]:
+        mesh = part.mesh
+        mats = self._materials[part.name]
+        if not part.conduction:
+            return []
+        if not mats:
+            raise InputError(f"part {part.name!r} has no material; call material(...)")
+        covered = np.zeros(mesh.n_cells, bool)
+        terms: list[Term] = []
+        for i, mat in enumerate(mats):
+            conn = mesh.cells[mat.cells].astype(np.int64) + part.offset
+            covered[mat.cells] = True
+            scale = np.full(len(conn), mat.scale)
+            terms.append(Conduction(CellSet(points, conn, mesh.cell_type,
+                                            _degree(mesh.cell_type, "stiffness"), scale),
+                                    mat.conductivity, name=f"conduction[{part.name}:{i}]"))
+            if mat.rho_c is not None:
+                terms.append(Capacitance(CellSet(points, conn, mesh.cell_type,
+                                                 _degree(mesh.cell_type, "mass"), scale),
+                                         mat.rho_c))
+        if not covered.all():
+            first = int(np.flatnonzero(~covered)[0])
+            raise MeshError(f"part {part.name!r}: {int((~covered).sum())} cells have no "
+                            f"material (first: cell {first})")
+        return terms
+
+    def _facet_set(self, boundary, points, node_scales, degree_kind):
+        part, facets, ftype = self._facets(boundary)
+        if CELL_DIM[ftype] < part.mesh.dim:
+            scale = node_scales[part.name][facets - part.offset].mean(axis=1)
+        else:
+            scale = np.ones(len(facets))
+        return CellSet(points, facets, ftype, _degree(ftype, degree_kind), scale)
+
+    def build(self):
+        """Assemble the global system (done once; cached until the model changes)."""
+        from thermosat.solve.system import System
+
+        if self._system is not None:
+            return self._system
+        points = self.points
+        terms: list[Term] = []
+        for part in self.parts.values():
+            terms += self._cell_terms(part, points)
+        node_scales = {p.name: self._node_scale(p) for p in self.parts.values()}
+        for kind, where, value, name in self._bcs:
+            if kind == "flux":
+                terms.append(HeatInput(self._facet_set(where, points, node_scales, "load"),
+                                       value, name))
+            elif kind == "convection":
+                h, tinf = value
+                terms.append(Convection(self._facet_set(where, points, node_scales, "mass"),
+                                        h, tinf))
+            elif kind == "radiation":
+                eps, tsink, absorbed, sigma = value
+                cells = self._facet_set(where, points, node_scales, "radiation")
+                terms.append(RadiationToSink(cells, eps, tsink, name=name, sigma=sigma))
+                if callable(absorbed) or np.any(np.asarray(absorbed) != 0):
+                    terms.append(HeatInput(cells, absorbed, f"{name}:absorbed"))
+            elif kind == "source":
+                terms.append(self._source_term(where, value, points))
+        terms += self._extra_terms
+        for factory in self._term_factories:
+            made = factory(self, points)
+            terms += made if isinstance(made, list) else [made]
+        self._system = System(len(points), terms, self._fixed)
+        return self._system
+
+    def _source_term(self, region, value, points) -> Term:
+        cs = self.cells(region, kind="load", points=points)
+        q_w_m3, power_w = value
+        if power_w is not None:
+            q_w_m3 = float(power_w) / float(cs.measure.sum())
+        return HeatInput(cs, q_w_m3, "source")
+
+    # --- solving --------------------------------------------------------------------------
+    def solve_steady(self, T0=None, **kw):
+        """Steady nonlinear solve; see :func:`thermosat.solve.steady.solve_steady`."""
+        from thermosat.solve.steady import solve_steady
+
+        return solve_steady(self, T0, **kw)
+
+    def solve_transient(self, t_end_s: float, dt_s: float, T0, **kw):
+        """Implicit transient; see :func:`thermosat.solve.transient.solve_transient`."""
+        from thermosat.solve.transient import solve_transient
+
+        return solve_transient(self, t_end_s, dt_s, T0, **kw)

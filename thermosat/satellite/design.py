@@ -1,0 +1,116 @@
+"""What defines one satellite (:class:`SatelliteDesign`) and which limits a result fails."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from thermosat.common.errors import InputError
+from thermosat.physics.loop import LoopSpec
+from thermosat.physics.orbit import Orbit
+from thermosat.physics.package import PackageSpec
+from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
+                                       cell_technology, coating)
+
+__all__ = ["SatelliteDesign", "WING_STACK", "ENERGY_TOL_REL", "limit_violations"]
+
+#: relative energy imbalance above which a steady result is flagged (solves reach ~1e-12)
+ENERGY_TOL_REL = 1e-6
+
+#: honeycomb radiator wing: two aluminium face sheets on a 12 mm core (effective properties)
+WING_STACK = (
+    Layer("front_sheet", 0.5e-3, 167.0, 2700.0, 900.0),
+    Layer("core", 12e-3, 1.5, 50.0, 900.0),
+    Layer("back_sheet", 0.5e-3, 167.0, 2700.0, 900.0),
+)
+
+
+@dataclass
+class SatelliteDesign:
+    """Everything that defines one satellite (SI units, K).
+
+    The steady design point is the hot case at orbit angle ``steady_theta_deg`` from noon.
+    Compute power is what the panel's electricity allows: P_compute = P_pv·(1 − losses) −
+    P_pump; distribution losses and pump work end as heat in the coolant.
+    """
+
+    orbit: Orbit
+    cell_area_m2: float
+    wing_area_m2: float = 0.0
+    panel_radiator_area_m2: float = 0.0
+    panel_width_m: float = 10.0
+    wing_width_m: float = 5.0
+    element_size_m: float = 0.5
+    layers: tuple[Layer, ...] = DEFAULT_CELL_STACK
+    wing_layers: tuple[Layer, ...] = WING_STACK
+    cell: CellTechnology = field(default_factory=lambda: cell_technology("hjt"))
+    packing: float = 0.90
+    panel_back: Coating = field(default_factory=lambda: coating("z93"))
+    panel_radiator_front: Coating = field(default_factory=lambda: coating("osr"))
+    wing_coating: Coating = field(default_factory=lambda: coating("z93"))
+    n_packages: int = 12
+    package: PackageSpec | None = None
+    package_mesh_density: int = 6
+    loop: LoopSpec = field(default_factory=LoopSpec)
+    distribution_loss_fraction: float = 0.05
+    solar_constant_w_m2: float = 1361.0
+    albedo: float = 0.30
+    earth_ir_w_m2: float = 237.0
+    steady_theta_deg: float = 0.0
+    cell_max_k: float | None = None
+    # surface exchange: wing–panel–bus infrared exchange (acts only when there are wings)
+    surface_exchange: bool = True
+
+    def __post_init__(self):
+        for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
+            if not getattr(self, name) > 0:
+                raise InputError(f"satellite {name}: {getattr(self, name)} must be > 0")
+        for name in ("wing_area_m2", "panel_radiator_area_m2"):
+            if getattr(self, name) < 0:
+                raise InputError(f"satellite {name}: {getattr(self, name)} must be ≥ 0")
+        if self.wing_area_m2 == 0 and self.panel_radiator_area_m2 == 0:
+            raise InputError("satellite: needs radiator area (wing_area_m2 or "
+                             "panel_radiator_area_m2 > 0)")
+        if not 0 <= self.distribution_loss_fraction < 1:
+            raise InputError(f"satellite distribution_loss_fraction: "
+                             f"{self.distribution_loss_fraction} is outside [0, 1)")
+        if self.n_packages < 1:
+            raise InputError(f"satellite n_packages: {self.n_packages} must be ≥ 1")
+        if not isinstance(self.surface_exchange, (bool, np.bool_)):  # surface exchange
+            raise InputError(f"satellite surface_exchange: {self.surface_exchange!r} must be "
+                             "true or false")
+        if self.package is None:
+            from thermosat.physics.package_presets import preset
+
+            self.package = preset("gb300")
+
+    @property
+    def radiator_area_m2(self) -> float:
+        """Loop-cooled radiator area (m²): wings plus the panel's radiator strip (one side)."""
+        return self.wing_area_m2 + self.panel_radiator_area_m2
+
+    @property
+    def exchange_enabled(self) -> bool:
+        """Whether the wing–panel–bus radiative exchange is modelled (needs wings)."""
+        return bool(self.surface_exchange) and self.wing_area_m2 > 0
+
+    @property
+    def cell_limit_k(self) -> float:
+        return self.cell_max_k if self.cell_max_k is not None else self.cell.t_max_k
+
+    def with_areas(self, **areas) -> "SatelliteDesign":
+        return replace(self, **areas)
+
+
+def limit_violations(limits: dict) -> list[str]:
+    """Names of the limits a result's ``limits`` dict fails (a NaN margin fails too):
+    ``junction``, ``cells``, ``coolant_freeze``, ``coolant_boil`` (closer than the required
+    margin) and ``energy_balance`` (relative imbalance above its tolerance)."""
+    need = limits["required_coolant_margin_k"]
+    ok = {"junction": limits["junction_margin_k"] >= 0.0,
+          "cells": limits["cell_margin_k"] >= 0.0,
+          "coolant_freeze": limits["freeze_margin_k"] >= need,
+          "coolant_boil": limits["boil_margin_k"] >= need,
+          "energy_balance": limits.get("energy_imbalance_rel", 0.0)
+          <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL)}
+    return [k for k, v in ok.items() if not v]

@@ -1,0 +1,50 @@
+"""The per-tier row of ``thermosat size --json``: the contract other tools read (SI units, K)."""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["contract_row"]
+
+
+def contract_row(tier: str, design, sizing) -> dict:
+    """The per-tier JSON row of ``thermosat size --json`` (SI units, K) for ``design``
+    (:class:`~thermosat.satellite.design.SatelliteDesign`) sized by ``sizing``
+    (:class:`~thermosat.studies.sizing.SizingResult`)."""
+    r = sizing.result
+    mass = sizing.mass.get("total_kg", float("nan"))
+    ok = sizing.feasible
+    return {
+        "tier": tier,
+        "feasible": ok,
+        "message": sizing.message,
+        "altitude_km": design.orbit.altitude_m / 1e3,
+        "beta_deg": float(np.degrees(design.orbit.beta_rad)),
+        "compute_power_w": r.power["compute_w"],
+        "pv_power_w": r.power["pv_w"],
+        "pump_power_w": r.power["pump_w"],
+        "cell_area_m2": sizing.design.cell_area_m2,
+        "radiator_area_m2": sizing.design.radiator_area_m2 if ok else None,
+        "total_area_m2": (sizing.design.cell_area_m2 + sizing.design.radiator_area_m2
+                          if ok else None),
+        "max_junction_temp_k": r.temperatures["junction_max_k"],
+        "junction_limit_k": r.limits["junction_limit_k"],
+        "max_cell_temp_k": r.temperatures["cell_max_k"],
+        "cell_limit_k": r.limits["cell_limit_k"],
+        "coolant_min_temp_k": r.temperatures["coolant_min_k"],
+        "coolant_max_temp_k": r.temperatures["coolant_max_k"],
+        "coolant_freeze_temp_k": r.limits["coolant_freeze_k"],
+        "coolant_boil_temp_k": r.limits["coolant_boil_k"],
+        "radiator_flux_w_m2": r.power["radiator_flux_w_m2"],
+        "energy_balance_rel": r.energy.imbalance_rel,
+        "energy_tolerance_rel": r.limits.get("energy_tolerance_rel"),
+        "violations": list(r.limits.get("violations", [])),
+        "binding_constraint": sizing.binding_constraint,
+        "margins_k": sizing.margins,
+        "mass_kg": mass,
+        "mass_breakdown_kg": sizing.mass,
+        "specific_power_w_kg": r.power["compute_w"] / mass if mass == mass and mass else None,
+        "n_unknowns": sizing.satellite.n_unknowns,
+        "sizing_evaluations": len(sizing.evaluations),
+        "sizing_time_s": sizing.time_s,
+        "files": {},
+    }

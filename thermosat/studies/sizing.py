@@ -1,0 +1,290 @@
+"""Radiator sizing on the full coupled satellite model.
+
+For a tier and a compute demand: the cell area that makes the demand at the cells' operating
+temperature, then the smallest radiator area for which every constraint holds — junction at
+or below its limit, coolant above freezing plus margin and below boiling minus margin, cells
+below their maximum. A lumped radiator balance seeds the root finding; every evaluation is a
+full coupled steady solve. When no area works, the result says which limit fails and by how
+much (it never returns an area that does not work).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from thermosat.common.errors import PhysicsLimitError
+from thermosat.common.constants import SIGMA
+from thermosat.physics.earth_view import edge_on_view_factor
+from thermosat.physics.package import hand_resistance
+from thermosat.satellite.satellite import Satellite, SatelliteDesign, SatelliteResult
+
+__all__ = ["SizingResult", "size_design", "constraint_margins", "mass_budget",
+           "lumped_radiator_area", "junction_floor_k", "size_case"]
+
+
+def constraint_margins(design: SatelliteDesign, res: SatelliteResult) -> dict[str, float]:
+    """Margin of every constraint (K, positive = satisfied)."""
+    t, lim = res.temperatures, res.limits
+    m = design.loop.freeze_margin_k
+    return {
+        "junction": lim["junction_limit_k"] - t["junction_max_k"],
+        "coolant_freeze": t["coolant_min_k"] - (lim["coolant_freeze_k"] + m),
+        "coolant_boil": (lim["coolant_boil_k"] - m) - t["coolant_max_k"],
+        "cells": lim["cell_limit_k"] - t["cell_max_k"],
+    }
+
+
+def lumped_radiator_area(design: SatelliteDesign, heat_w: float) -> float:
+    """Lumped estimate (m²) of the two-sided edge-on radiator that rejects ``heat_w`` (W).
+
+    Radiator at the junction limit less the package's 1D resistance drop and 10 K of loop
+    and fin losses; absorbed Earth IR and albedo on both faces from the edge-on view factor.
+    """
+    pk = design.package
+    per_chip = heat_w / design.n_packages
+    r_jf = hand_resistance(pk)["R_jf"]
+    t_rad = pk.t_junction_max_k - per_chip * r_jf - 10.0
+    eps, alpha = design.wing_coating.epsilon, design.wing_coating.alpha
+    f = float(edge_on_view_factor(design.orbit.altitude_m))
+    q_abs = 2 * f * (eps * design.earth_ir_w_m2 + alpha * design.albedo
+                     * design.solar_constant_w_m2)
+    net = 2 * eps * SIGMA * max(t_rad, 150.0) ** 4 - q_abs
+    return heat_w / max(net, 1.0)
+
+
+def junction_floor_k(sat: Satellite, demand_w: float) -> dict[str, float]:
+    """Lower bound (K) on the max junction temperature at infinite radiator area.
+
+    An infinitely large radiator tends to the temperature at which it re-emits only what it
+    absorbs from the environment (both faces); the coolant cannot get colder than the coldest
+    radiator section, and each chip adds at least P·R_jf (1D hand resistance, mean
+    junction) above it.
+    """
+    d = sat.design
+    floors = []
+    for w in sat.wings:
+        c = d.wing_coating
+        q = sum(sat.wing_fluxes.absorbed(f, c.alpha, c.epsilon)(0.0) for f in ("front", "back"))
+        floors.append((q / (2 * c.epsilon * SIGMA)) ** 0.25)
+    if "radiator" in sat.panel.spec.regions:
+        fc, bc = sat.panel.spec.front_coating("radiator"), sat.panel.spec.back_coating("radiator")
+        q = (sat.panel_fluxes.absorbed("front", fc.alpha, fc.epsilon)(0.0)
+             + sat.panel_fluxes.absorbed("back", bc.alpha, bc.epsilon)(0.0))
+        floors.append((q / ((fc.epsilon + bc.epsilon) * SIGMA)) ** 0.25)
+    t_floor = min(floors)
+    p_chip = demand_w / d.n_packages
+    r_jf = hand_resistance(d.package)["R_jf"]
+    return {"radiator_floor_k": t_floor, "chip_power_w": p_chip, "r_jf_k_w": r_jf,
+            "chain_k": p_chip * r_jf, "junction_floor_k": t_floor + p_chip * r_jf}
+
+
+def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
+    """Thermal/power subsystem mass (kg) from areal densities and the built geometry."""
+    panel_area = design.cell_area_m2 + design.panel_radiator_area_m2
+    panel = panel_area * sum(layer.areal_mass_kg_m2 for layer in design.layers)
+    wings = design.wing_area_m2 * sum(layer.areal_mass_kg_m2 for layer in design.wing_layers)
+    loop = sat.loop
+    fl = loop.fluid
+    d_in = design.loop.pipe_inner_diameter_m
+    length = float(loop.edge_length.sum())
+    wall = 0.5e-3  # aluminium tube wall (m), assumption
+    tube = length * np.pi * (d_in + wall) * wall * 2700.0
+    coolant = length * np.pi * d_in**2 / 4 * float(fl.density(loop.fluid.T_min + 0.5 * (
+        fl.T_max - fl.T_min)))
+    pk = design.package
+    per = sum(b.density_kg_m3 * b.volume_m3 for b in (pk.die, pk.lid, pk.cold_plate)
+              if b is not None)
+    packages = design.n_packages * per
+    total = panel + wings + tube + coolant + packages
+    return {"panel_kg": panel, "wings_kg": wings, "tubing_kg": tube, "coolant_kg": coolant,
+            "packages_kg": packages, "total_kg": total}
+
+
+@dataclass
+class SizingResult:
+    """Outcome of a sizing: the design that meets every limit, or why none does."""
+
+    feasible: bool
+    design: SatelliteDesign
+    result: SatelliteResult | None
+    satellite: Satellite | None
+    binding_constraint: str
+    margins: dict[str, float]
+    evaluations: list[dict] = field(default_factory=list)
+    message: str = ""
+    time_s: float = 0.0
+    mass: dict = field(default_factory=dict)
+
+
+def _evaluate(design: SatelliteDesign, log: list, progress=None):
+    sat = Satellite(design)
+    res = sat.solve_steady()
+    margins = constraint_margins(design, res)
+    row = {"cell_area_m2": design.cell_area_m2, "radiator_area_m2": design.radiator_area_m2,
+           "compute_w": res.power["compute_w"], **{f"margin_{k}": v for k, v in margins.items()},
+           **res.temperatures}
+    log.append(row)
+    if progress:
+        progress(row)
+    return sat, res, margins
+
+
+def _set_area(design: SatelliteDesign, vary: str, area: float) -> SatelliteDesign:
+    key = "wing_area_m2" if vary == "wings" else "panel_radiator_area_m2"
+    return replace(design, **{key: area})
+
+
+def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings",
+                area_bounds_m2: tuple[float, float] = (1.0, 5000.0), area_rtol: float = 1e-2,
+                margin_tol_k: float = 0.05, max_evaluations: int = 14,
+                demand_rtol: float = 2e-3, progress=None) -> SizingResult:
+    """Size cells and radiator of ``design`` for ``demand_w`` (W) of compute.
+
+    Every evaluation is a full coupled steady solve. The cell area is rescaled after each
+    one by demand / delivered compute (the compute depends on the radiator area only through
+    the pump and a little lateral conduction, so this converges alongside). The radiator
+    area (``vary`` = ``wings`` or ``panel_radiator``) is found by a safeguarded secant, then
+    Illinois regula falsi once bracketed, on log(area) for the worst margin of the
+    constraints that improve with area (junction, boiling); the constraint that worsens with
+    area (freezing) is checked at the result. Stops when the feasible side is within
+    ``margin_tol_k`` of its limit or the bracket is narrower than ``area_rtol``. The answer
+    delivers the demand to ``demand_rtol`` (relative).
+    """
+    t0 = time.perf_counter()
+    log: list[dict] = []
+    lo_b, hi_b = area_bounds_m2
+    increasing = ("junction", "coolant_boil")   # margins that grow with area
+    g = design.solar_constant_w_m2
+    eta = float(design.cell.efficiency(design.cell.t_ref_k + 25.0))
+    state = {"cells": demand_w / ((1 - design.distribution_loss_fraction) * eta
+                                  * design.packing * g)}
+    evals: list[tuple] = []
+
+    def at(area: float):
+        dd = _set_area(replace(design, cell_area_m2=state["cells"]), vary, area)
+        s, r, mm = _evaluate(dd, log, progress)
+        if not r.power["compute_w"] > 0:  # rescaling the cells by demand / 0 would explode
+            raise PhysicsLimitError(
+                f"sizing: the design point delivers no compute power (PV {r.power['pv_w']:.0f} W"
+                f" less losses does not cover the pump's {r.power['pump_w']:.0f} W"
+                + ("; the steady point is in eclipse" if r.power["pv_w"] <= 0 else "")
+                + "): a design point in sunlight with PV above the pump power is required")
+        state["cells"] *= demand_w / r.power["compute_w"]
+        f = min(mm[k] for k in increasing)
+        evals.append((area, f, s, r, mm, dd))
+        return f, mm
+
+    x = math.log(float(np.clip(lumped_radiator_area(design, demand_w * 1.05), lo_b, hi_b)))
+    f, m = at(math.exp(x))
+    floor = junction_floor_k(evals[-1][2], demand_w)
+    if floor["junction_floor_k"] > design.package.t_junction_max_k:
+        a, _, s_, r_, mm, dd = evals[-1]
+        return _infeasible(dd, r_, s_, "junction", mm, log, t0,
+                           f"junction limit {design.package.t_junction_max_k:.1f} K cannot be met "
+                           f"at any radiator area: even an infinite radiator stays at "
+                           f"{floor['radiator_floor_k']:.1f} K (its absorbed environment flux "
+                           f"alone), and {floor['chip_power_w']:.0f} W per chip through "
+                           f"{floor['r_jf_k_w']:.4f} K/W adds {floor['chain_k']:.1f} K: junction "
+                           f"≥ {floor['junction_floor_k']:.1f} K")
+    if m["cells"] < 0:
+        a, _, s, r, mm, dd = evals[-1]
+        return _infeasible(dd, r, s, "cells", mm, log, t0,
+                           f"cells run {-mm['cells']:.1f} K above their limit whatever the "
+                           f"radiator area (the panel's own balance sets them)")
+    lo = hi = None  # (x, f) with f < 0 / f >= 0
+    prev = None
+    side = 0
+    while len(evals) < max_evaluations:
+        if f >= 0:
+            hi = (x, f) if hi is None or x < hi[0] else hi
+        else:
+            lo = (x, f) if lo is None or x > lo[0] else lo
+        if hi is not None and (hi[1] <= margin_tol_k or (
+                lo is not None and hi[0] - lo[0] <= area_rtol)):
+            break
+        if hi is None and x >= math.log(hi_b) or lo is None and x <= math.log(lo_b):
+            break
+        if lo is not None and hi is not None:  # Illinois regula falsi in the bracket
+            fl = lo[1] * (0.5 if side == 1 else 1.0)
+            fh = hi[1] * (0.5 if side == -1 else 1.0)
+            xn = hi[0] - fh * (hi[0] - lo[0]) / (fh - fl)
+            xn = min(max(xn, lo[0] + 0.05 * (hi[0] - lo[0])), hi[0] - 0.05 * (hi[0] - lo[0]))
+        elif prev is not None and prev[1] != f:  # secant towards the root
+            xn = x - f * (x - prev[0]) / (f - prev[1])
+            xn = min(max(xn, x - math.log(3.0)), x + math.log(3.0))
+        else:
+            xn = x + (math.log(1.4) if f < 0 else -math.log(1.4))
+        xn = min(max(xn, math.log(lo_b)), math.log(hi_b))
+        prev = (x, f)
+        fn, m = at(math.exp(xn))
+        side = 1 if fn >= 0 else -1
+        x, f = xn, fn
+    def meets_demand(e) -> bool:
+        return abs(e[3].power["compute_w"] / demand_w - 1.0) <= demand_rtol
+
+    # the answer must deliver the demand: the cell area is updated after every solve, so
+    # the smallest feasible area is re-solved with the converged cell area if needed
+    if any(e[1] >= 0 for e in evals) and not any(e[1] >= 0 and meets_demand(e) for e in evals):
+        a_try = min(e[0] for e in evals if e[1] >= 0)
+        for _ in range(4):
+            f_try, _m = at(a_try)
+            if f_try >= 0 and meets_demand(evals[-1]):
+                break
+            if f_try < 0:
+                a_try *= 1.0 + max(area_rtol, 0.005)
+    feasible = [e for e in evals if e[1] >= 0 and meets_demand(e)] or [
+        e for e in evals if e[1] >= 0]
+    if not feasible:
+        a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])
+        k = min(increasing, key=lambda c: mm[c])
+        a_max = max(e[0] for e in evals)
+        why = ("more area cannot fix it" if a_max >= hi_b * (1 - 1e-9) else
+               f"the search stopped after {len(evals)} evaluations (largest area tried "
+               f"{a_max:.0f} m²) without meeting it")
+        return _infeasible(dd, r, s, k, mm, log, t0,
+                           f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator "
+                           f"(search bound {hi_b:.0f} m²): {why}")
+    a, fbest, s, r, mm, dd = min(feasible, key=lambda e: e[0])
+    if mm["coolant_freeze"] < 0:
+        return _infeasible(dd, r, s, "coolant_freeze", mm, log, t0,
+                           f"the area the junction needs ({a:.0f} m²) freezes the coolant "
+                           f"({-mm['coolant_freeze']:.1f} K below freezing + margin)")
+    binding = min(increasing, key=lambda c: mm[c])
+    out = SizingResult(True, dd, r, s, binding, mm, log,
+                       f"sized: {dd.radiator_area_m2:.1f} m² of radiator, "
+                       f"{dd.cell_area_m2:.1f} m² of cells; binding: {binding} "
+                       f"(margin {mm[binding]:.3f} K)", time.perf_counter() - t0)
+    out.mass = mass_budget(dd, s)
+    return out
+
+
+def _infeasible(design, res, sat, which, margins, log, t0, msg) -> SizingResult:
+    out = SizingResult(False, design, res, sat, which, margins, log, msg,
+                       time.perf_counter() - t0)
+    out.mass = mass_budget(design, sat)
+    return out
+
+
+def require_feasible(sizing: SizingResult) -> SizingResult:
+    """Raise :class:`PhysicsLimitError` with the reason if the sizing found no design."""
+    if not sizing.feasible:
+        raise PhysicsLimitError(sizing.message)
+    return sizing
+
+
+def size_case(case) -> dict:
+    """Size a validated case file (``thermosat.case.load.Case``); returns the per-tier JSON row
+    of ``thermosat size`` without files (used by design sweeps)."""
+    from thermosat.studies.contract import contract_row
+
+    s = case.sizing
+    design = case.to_design()
+    sizing = size_design(design, case.compute.demand_w, vary=s.vary,
+                         area_bounds_m2=(s.min_area_m2, s.max_area_m2))
+    tier = case.orbit.tier or f"{design.orbit.altitude_m / 1e3:.0f} km"
+    row = contract_row(tier, design, sizing)
+    row.pop("files", None)
+    return row

@@ -1,0 +1,266 @@
+"""The main job for one tier: size, check over an orbit, and write every output.
+
+Outputs in ``out_dir``: ``result.json`` (the contract row plus details), ``satellite.vtm``
+(steady temperature fields: panel layers, wings, coolant, packages), PNG renders of the
+fields, and plots (required area against junction limit, coolant along the loop, orbit).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+
+from thermosat.common.atomic import atomic_write_text
+from thermosat.satellite.satellite import Satellite, SatelliteDesign
+from thermosat.studies.contract import contract_row
+from thermosat.studies.sizing import SizingResult, _set_area, size_design
+
+__all__ = ["run_tier", "contract_row", "exchange_effect"]
+
+
+def _curve_points(sizing: SizingResult, vary: str, factors=(0.75, 1.5, 2.5), progress=None):
+    """Extra full-model evaluations around the sized area for the area–limit curve."""
+    rows = [dict(r) for r in sizing.evaluations]
+    base = sizing.design
+    for f in factors:
+        d = _set_area(base, vary, base.radiator_area_m2 * f)
+        res = Satellite(d).solve_steady()
+        row = {"radiator_area_m2": d.radiator_area_m2, **res.temperatures,
+               "compute_w": res.power["compute_w"]}
+        rows.append(row)
+        if progress:
+            progress(row)
+    return rows
+
+
+# --- surface exchange: what the wing–panel–bus exchange changes in the sized area ---------
+def _margin(row: dict) -> float:
+    """Worst margin (K) of the constraints that improve with area, as the sizing uses."""
+    return min(row["margin_junction"], row["margin_coolant_boil"])
+
+
+def _exchange_breakdown(res) -> dict:
+    """The exchange's energy balance at a solved design (W): panel → wings, wings → space..."""
+    ex = res.exchange
+    if ex is None:
+        return {}
+    g, b = ex["groups"], ex["between"]
+    wings = [k for k in g if k.startswith("wing")]
+
+    def net(a, c):
+        return b.get(f"{a}→{c}", 0.0) - b.get(f"{c}→{a}", 0.0)
+
+    return {"panel_to_wings_w": sum(net("panel", w) for w in wings),
+            "panel_to_bus_w": net("panel", "bus") if "bus" in g else 0.0,
+            "bus_to_wings_w": sum(net("bus", w) for w in wings) if "bus" in g else 0.0,
+            "wings_to_space_w": sum(g[w]["to_space_w"] for w in wings),
+            "panel_back_to_space_w": g["panel"]["to_space_w"] if "panel" in g else 0.0,
+            "bus_to_space_w": g["bus"]["to_space_w"] if "bus" in g else 0.0,
+            "panel_back_emitted_w": g["panel"]["emitted_w"] if "panel" in g else 0.0,
+            "between_w": dict(b), "exchange_facets": ex["n_exchange_facets"]}
+
+
+def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
+                    area_bounds_m2=(1.0, 5000.0), max_solves: int = 5,
+                    margin_tol_k: float = 0.05, area_rtol: float = 5e-3,
+                    progress=None) -> dict:
+    """Re-size ``sizing``'s design with ``surface_exchange=False`` to show what the exchange
+    changes in the sized area.
+
+    Seeded at the sized area: one coupled solve there without the exchange, then steps on
+    ``x = A^(−1/4)`` (a radiator's temperature goes as (Q/A)^(1/4), so the margin is nearly
+    linear in x) for the worst margin of the constraints that grow with area (the sizing's
+    own criterion): the first step with the slope of that margin from the sizing's
+    evaluations near the sized area, then secant, then Illinois regula falsi once the root is
+    bracketed; area steps at most ×3. At most ``max_solves`` coupled solves; the cell area is
+    rescaled by demand / compute after each, as the sizing does. Converged when a solve is
+    within ``margin_tol_k`` of the limit on the safe side or the bracket is narrower than
+    ``area_rtol``. The area reported without the exchange is, as in the sizing, the smallest
+    area tried that meets the limits (``bracket_without_m2``: the largest failing area tried
+    below it, and it); only if none met them, a secant estimate (``status``).
+    """
+    import math
+
+    from thermosat.studies.sizing import _evaluate
+
+    d = sizing.design
+    out: dict = {"enabled": bool(d.exchange_enabled)}
+    if not d.exchange_enabled:
+        out["note"] = ("no wings: nothing to exchange with" if d.wing_area_m2 == 0 else
+                       "surface_exchange is off")
+        return out
+    if sizing.result is not None:
+        out["breakdown_w"] = _exchange_breakdown(sizing.result)
+    if not sizing.feasible:
+        out["note"] = "the sizing with the exchange found no feasible area; no comparison"
+        return out
+    a_ex = d.radiator_area_m2
+
+    def xa(area):
+        return area ** -0.25
+
+    # slope dmargin/dx from the sizing evaluations nearest the sized area
+    rows = [r for r in sizing.evaluations if r["radiator_area_m2"] > 0]
+    near = sorted(rows, key=lambda r: abs(math.log(r["radiator_area_m2"] / a_ex)))[:3]
+    slope = None
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        if j < len(near):
+            dx = xa(near[j]["radiator_area_m2"]) - xa(near[i]["radiator_area_m2"])
+            if abs(dx) > 1e-9 * xa(a_ex):
+                slope = (_margin(near[j]) - _margin(near[i])) / dx
+                break
+    off = replace(d, surface_exchange=False)
+    cells = d.cell_area_m2
+    x_lo_b, x_hi_b = xa(area_bounds_m2[1]), xa(area_bounds_m2[0])
+    log: list[dict] = []
+    pts: list[tuple] = []          # (x, margin, cell area)
+    lo = hi = None                 # bracket: (x, f) with f < 0 (too small) / f >= 0
+    side = 0
+    x = xa(a_ex)
+    for _ in range(max_solves):
+        dd = _set_area(replace(off, cell_area_m2=cells), vary, x ** -4)
+        _, r, mm = _evaluate(dd, log, progress)
+        f = min(mm["junction"], mm["coolant_boil"])
+        pts.append((x, f, dd.cell_area_m2))
+        if r.power["compute_w"] > 0:
+            cells *= demand_w / r.power["compute_w"]
+        if f >= 0:
+            hi = (x, f) if hi is None or x > hi[0] else hi
+        else:
+            lo = (x, f) if lo is None or x < lo[0] else lo
+        if 0.0 <= f <= margin_tol_k or (lo is not None and hi is not None
+                                         and (hi[0] / lo[0]) ** -4 <= 1 + area_rtol):
+            break
+        if lo is not None and hi is not None:         # Illinois regula falsi
+            fl = lo[1] * (0.5 if side == 1 else 1.0)
+            fh = hi[1] * (0.5 if side == -1 else 1.0)
+            xn = hi[0] - fh * (hi[0] - lo[0]) / (fh - fl)
+        else:
+            s_ = ((pts[-1][1] - pts[-2][1]) / (pts[-1][0] - pts[-2][0]) if len(pts) >= 2
+                  else slope)
+            if s_ is not None and s_ > 0:             # the margin falls as x grows
+                s_ = -s_
+            xn = x - f / s_ if s_ else x * 1.2 ** (0.25 if f > 0 else -0.25)
+            xn = min(max(xn, x * 3 ** -0.25), x * 3 ** 0.25)
+        side = 1 if f >= 0 else -1
+        x = min(max(xn, x_lo_b), x_hi_b)
+    # the answer, as the sizing gives it: the smallest area tried that meets the limits,
+    # with the largest one tried below it that does not (the limit lies in between)
+    feas = [p for p in pts if p[1] >= 0]
+    if feas:
+        best = max(feas, key=lambda p: p[0])
+        a_off, m_off = best[0] ** -4, best[1]
+        below = [p[0] ** -4 for p in pts if p[1] < 0 and p[0] > best[0]]
+        bracket = [max(below), a_off] if below else None
+        converged = 0.0 <= m_off <= margin_tol_k or bool(
+            bracket and bracket[1] <= (1 + area_rtol) * bracket[0])
+        status = ("converged" if converged else "bracketed" if bracket else "upper bound")
+    else:                              # nothing feasible tried: secant estimate
+        (x1, f1, _), (x2, f2, _) = pts[-2:] if len(pts) >= 2 else (pts[0], pts[0])
+        s_ = (f2 - f1) / (x2 - x1) if x2 != x1 else slope
+        a_off = (x2 - f2 / s_) ** -4 if s_ and s_ < 0 else float("nan")
+        m_off, bracket, converged, status = None, None, False, "estimate"
+    delta = a_ex - a_off
+    m_ex = min(sizing.margins["junction"], sizing.margins["coolant_boil"])
+    how = {"converged": "", "upper bound": " (an upper bound: no smaller area was tried)",
+           "estimate": " (secant estimate: no area tried met the limits)"}.get(
+        status, f" (the limit lies between {bracket[0]:.1f} and {bracket[1]:.1f} m²)"
+        if bracket else "")
+    out.update({
+        "radiator_area_m2": a_ex, "radiator_area_without_m2": a_off,
+        "cell_area_m2": d.cell_area_m2,
+        "cell_area_without_m2": (best[2] if feas else pts[-1][2]),
+        "margin_k": m_ex, "margin_without_k": m_off, "bracket_without_m2": bracket,
+        "delta_area_m2": delta, "delta_area_rel": delta / a_off if a_off > 0 else None,
+        "converged": converged, "status": status, "solves": len(pts),
+        "evaluations": [{"radiator_area_m2": p[0] ** -4, "margin_k": p[1],
+                         "cell_area_m2": p[2]} for p in pts],
+        "message": (f"the wing–panel exchange changes the sized area by {delta:+.1f} m² "
+                    f"({100 * delta / a_off:+.1f} %): {a_ex:.1f} m² with it, {a_off:.1f} m² "
+                    f"without{how}"),
+    })
+    return out
+
+
+def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
+             vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
+             steps: int = 120, curve: bool = True, renders: bool = True,
+             progress=None) -> dict:
+    """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``."""
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda msg: None)
+    say(f"{tier}: sizing on the full coupled model")
+    sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
+                         progress=lambda r: say(
+                             f"{tier}:   radiator {r['radiator_area_m2']:8.1f} m², cells "
+                             f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
+                             f", coolant min {r['coolant_min_k']:.2f} K"))
+    row = contract_row(tier, design, sizing)
+    if "energy_balance" in row["violations"]:
+        row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
+                           f"the tolerance {row['energy_tolerance_rel']:.0e}")
+    sat, res = sizing.satellite, sizing.result
+    files: dict[str, str] = {}
+    say(f"{tier}: {sizing.message}")
+    # surface exchange: re-size without it to show what it changes
+    if sizing.design.exchange_enabled:
+        say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
+    row["surface_exchange"] = exchange_effect(sizing, demand_w, vary,
+                                              area_bounds_m2=area_bounds_m2)
+    if "message" in row["surface_exchange"]:
+        say(f"{tier}: {row['surface_exchange']['message']}")
+    # orbit transient of the sized (or best) design
+    say(f"{tier}: orbit transient ({steps} steps)")
+    orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps)
+    row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
+    if orbit.freeze:
+        row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "
+                           f"in eclipse, within {design.loop.freeze_margin_k:g} K of freezing")
+    from thermosat.post import plots
+    from thermosat.post.multiblock import model_multiblock, write_vtm
+
+    groups = {"panel": sat.panel.layer_parts, "coolant": [sat.loop.part],
+              "packages": [pk.part for pk in sat.packages]}
+    for w in sat.wings:
+        groups[w.name] = w.layer_parts
+    if "bus" in sat.model.parts:  # surface exchange
+        groups["bus"] = ["bus"]
+    mb = model_multiblock(sat.model, res.T, groups)
+    files["vtm"] = str(write_vtm(out_dir / "satellite.vtm", mb))
+    if renders:
+        from thermosat.post.render import render_grid
+
+        say(f"{tier}: rendering temperature fields")
+        radiators = model_multiblock(sat.model, res.T, {
+            "panel_back": [sat.panel.back_part],
+            **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part],
+            **({"bus": ["bus"]} if "bus" in sat.model.parts else {})})  # surface exchange
+        files["render_radiators"] = str(render_grid(
+            radiators, out_dir / "radiators.png", title=f"{tier.upper()}: panel back, wings, "
+            "coolant (°C)", camera="iso" if sat.wings else "xy"))  # wings stand edge-on
+        files["render_packages"] = str(render_grid(
+            model_multiblock(sat.model, res.T, {pk.part: [pk.part] for pk in sat.packages[:3]}),
+            out_dir / "packages.png", title=f"{tier.upper()}: chip packages (°C)"))
+    if curve and sizing.feasible:
+        say(f"{tier}: area–junction-limit curve (3 more coupled solves)")
+        pts = _curve_points(sizing, vary)
+    else:
+        pts = sizing.evaluations
+    files["plot_area_vs_junction"] = str(plots.plot_area_vs_junction(
+        pts, res.limits["junction_limit_k"], row["radiator_area_m2"],
+        out_dir / "area_vs_junction_limit.png", title=f"{tier.upper()}"))
+    files["plot_loop"] = str(plots.plot_loop_temperatures(
+        sat.loop, sat.model, res.T, out_dir / "loop_temperatures.png",
+        title=f"{tier.upper()}: coolant along the loop (hot case)"))
+    files["plot_orbit"] = str(plots.plot_orbit(orbit, res.limits, out_dir / "orbit.png",
+                                               title=f"{tier.upper()}: one orbit"))
+    row["files"] = files
+    row["curve"] = [{k: p[k] for k in ("radiator_area_m2", "junction_max_k")} for p in pts]
+    row["time_s"] = time.perf_counter() - t0
+    files["result_json"] = str(out_dir / "result.json")
+    atomic_write_text(out_dir / "result.json", json.dumps(row, indent=2, default=float))
+    return row
