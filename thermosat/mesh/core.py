@@ -65,6 +65,8 @@ class Mesh:
     cell_type : str, one of ``line2 line3 tri3 tri6 quad4 tet4 hex8``
     cell_regions : name -> int32 array of cell indices (materials, cell sets, physical groups)
     boundaries : name -> :class:`Boundary`
+
+    A region may not list a cell twice, nor a boundary a facet twice (:class:`MeshError`).
     """
 
     points: np.ndarray
@@ -91,6 +93,11 @@ class Mesh:
                    for k, v in dict(self.cell_regions).items()}
         object.__setattr__(self, "cell_regions", regions)
         object.__setattr__(self, "boundaries", dict(self.boundaries))
+        # a cell listed twice in a region, or a facet twice in a boundary, would be counted
+        # twice by every model term: refuse it here so no Model can see such a mesh
+        from thermosat.mesh.checks import check_duplicates
+
+        check_duplicates(self, source=None)
 
     @property
     def dim(self) -> int:

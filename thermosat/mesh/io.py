@@ -5,7 +5,11 @@ Reading (:func:`read_mesh`)
     ``cell_type`` asked for); lower-dimensional cells that carry a name become boundaries.
     Names come from Gmsh physical groups (``gmsh:physical`` cell data + ``field_data``), from
     meshio ``cell_sets`` and from the ``region:<name>`` / ``boundary:<name>`` cell data written
-    by :func:`write_mesh`. Only nodes used by domain cells are kept. Every failure (missing,
+    by :func:`write_mesh`. Each name is read from one of these sources only (cell data, then
+    cell sets, then physical tags): meshio gives a Gmsh 4.1 physical group both as tags and
+    as a cell set, and merging the two listed every facet twice. Nothing is de-duplicated
+    silently: a facet (cell) listed twice in one boundary (region) of the file fails the
+    mesh check. Only nodes used by domain cells are kept. Every failure (missing,
     empty, truncated or corrupt file, unknown extension, unsupported cell type, several domain
     cell types) is a one-line :class:`~thermosat.common.errors.MeshError` naming the file.
 
@@ -226,8 +230,10 @@ class _Blocks:
                     raise MeshError(f"{source}: cell data {k!r} has {a.shape[0]} values for "
                                     f"{d.shape[0]} cells")
         self.field_data = dict(m.field_data or {})
-        self.cell_sets = dict(m.cell_sets or {})
+        self.cell_sets = {str(k): v for k, v in (m.cell_sets or {}).items()
+                          if not str(k).startswith("gmsh:")}
         self.physical_names = self._physical_names()
+        self.covered = self._covered_names()
         self.facet_mask = self._facet_masks()
 
     def _physical_names(self) -> dict[tuple[int, int], str]:
@@ -239,6 +245,29 @@ class _Blocks:
             if arr.size == 2 and np.issubdtype(arr.dtype, np.number):
                 names[(int(arr[0]), int(arr[1]))] = str(name)
         return names
+
+    def _covered_names(self) -> dict[str, dict[str, set[str]]]:
+        """Per source (``sets``, ``data``) and kind, the names that source provides.
+
+        Each name is taken from one source only, the first of: ``region:`` / ``boundary:``
+        cell data, cell sets, ``gmsh:physical`` tags. Gmsh 4.1 files read by meshio describe
+        every physical group twice (``gmsh:physical`` tags and ``cell_sets``); merging both
+        would list each cell and facet twice. The cell sets are the complete view (the tags
+        keep only the first physical group of an entity).
+        """
+        sets = {"region": set(), "boundary": set()}
+        for name in self.cell_sets:
+            if name.startswith(_BND):
+                sets["boundary"].add(name[len(_BND):])
+            else:
+                sets["region"].add(name)
+                sets["boundary"].add(name)
+        data = {"region": set(), "boundary": set()}
+        for key in self.cell_data:
+            for kind, prefix in (("region", _REG), ("boundary", _BND)):
+                if key.startswith(prefix):
+                    data[kind].add(unquote(key[len(prefix):]))
+        return {"sets": sets, "data": data}
 
     def _facet_masks(self) -> list[np.ndarray]:
         """Per block, which cells are marked as boundary facets (not domain cells)."""
@@ -252,6 +281,16 @@ class _Blocks:
                           if d == dim and n.startswith(_BND)]
                 if marked:
                     masks[i] = masks[i] | np.isin(tags, marked)
+        gmsh_names = {str(k) for k in self.field_data}
+        for name, per_block in self.cell_sets.items():  # Gmsh 4.1 "boundary:" groups
+            if not (name.startswith(_BND) and name in gmsh_names):
+                continue
+            for i, idx in enumerate(per_block[:len(masks)]):
+                if idx is None:
+                    continue
+                idx = np.asarray(idx).reshape(-1).astype(np.int64)
+                idx = idx[(idx >= 0) & (idx < masks[i].size)]
+                masks[i][idx] = True
         return masks
 
     def domain_type(self, cell_type: str | None) -> str:
@@ -286,8 +325,13 @@ class _Blocks:
         return want
 
     def names_for(self, i: int, sel: np.ndarray, dim: int, kind: str) -> dict[str, np.ndarray]:
-        """Name -> local indices (into the selected cells ``sel`` of block i)."""
+        """Name -> local indices (into the selected cells ``sel`` of block i).
+
+        Each name comes from one source (see :meth:`_covered_names`), so a cell or facet is
+        listed once per name however many views of it the file holds.
+        """
         out: dict[str, list[np.ndarray]] = {}
+        from_sets, from_data = self.covered["sets"][kind], self.covered["data"][kind]
         pos = np.full(self.data[i].shape[0], -1, np.int64)
         pos[sel] = np.arange(sel.size)
         if _PHYS in self.cell_data:
@@ -303,20 +347,23 @@ class _Blocks:
                     if kind != "boundary":
                         continue
                     name = name[len(_BND):]
+                if name in from_sets or name in from_data:
+                    continue  # the same group, read from its cell set / cell data
                 out.setdefault(name, []).append(np.flatnonzero(tags == t))
         for name, per_block in self.cell_sets.items():
-            if str(name).startswith("gmsh:") or i >= len(per_block) or per_block[i] is None:
+            if i >= len(per_block) or per_block[i] is None:
                 continue
             idx = np.asarray(per_block[i]).reshape(-1).astype(np.int64)
             if idx.size and (idx.min() < 0 or idx.max() >= pos.size):
                 raise MeshError(f"{self.source}: cell set {name!r} references cell "
                                 f"{int(idx.max())} of a block of {pos.size} cells")
             local = pos[idx]
-            name = str(name)
             if name.startswith(_BND):
                 if kind != "boundary":
                     continue
                 name = name[len(_BND):]
+            if name in from_data:
+                continue
             out.setdefault(name, []).append(local[local >= 0])
         prefix = _REG if kind == "region" else _BND
         for key, arrs in self.cell_data.items():
@@ -390,7 +437,7 @@ def _from_meshio(m: meshio.Mesh, source: str, cell_type: str | None) -> Mesh:
         idx = np.concatenate(parts)
         if new_index is not None:
             idx = new_index[idx]
-        regions[name] = np.unique(idx)
+        regions[name] = np.sort(idx)  # a cell listed twice stays twice: check_mesh flags it
     _add_empty_names(bl, regions, bnd_rows, dim, ctype)
 
     boundaries = {}
@@ -399,9 +446,9 @@ def _from_meshio(m: meshio.Mesh, source: str, cell_type: str | None) -> Mesh:
         if len(types) > 1:
             raise MeshError(f"{source}: boundary {name!r} mixes facet types {types}; a boundary "
                             f"must have one facet type")
+        # no silent de-duplication: a facet listed twice in the file stays twice and
+        # check_mesh rejects it (each name has one source, so the reader adds no copies)
         rows = np.concatenate([r for _, r in parts]) if parts else np.zeros((0, 1), np.int64)
-        if len(parts) > 1:
-            rows, _ = _first_occurrence_unique(rows)
         boundaries[name] = (types[0], rows)
 
     used = np.unique(cells)
