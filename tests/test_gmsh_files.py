@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from thermosat import Model
 from thermosat.commands.mesh import check_file
-from thermosat.errors import MeshError
+from thermosat.common.errors import MeshError
 from thermosat.mesh import Mesh, cell_measures, check_mesh, facet_measures, read_mesh, rectangle
 
 gmsh = pytest.importorskip("gmsh")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from thermosat.common.errors import MeshError
+from thermosat.mesh.duplicates import check_duplicates
 
 __all__ = ["Mesh", "Boundary", "CELL_DIM", "CELL_NODES", "FACET_TYPE"]
 
@@ -95,8 +96,6 @@ class Mesh:
         object.__setattr__(self, "boundaries", dict(self.boundaries))
         # a cell listed twice in a region, or a facet twice in a boundary, would be counted
         # twice by every model term: refuse it here so no Model can see such a mesh
-        from thermosat.mesh.checks import check_duplicates
-
         check_duplicates(self, source=None)
 
     @property
