@@ -1,4 +1,5 @@
-"""Meshes: the data structure, generators, meshio I/O with named regions, and checks."""
+"""Meshes: the data structure, generators, meshio I/O with named regions, checks and VTK
+conversion. Imports common and fem only."""
 from thermosat.mesh.checks import cell_measures, check_mesh, check_names, facet_measures, measures
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
 from thermosat.mesh.extrude import extrude

@@ -1,1 +1,3 @@
-"""Physics models: orbital environment, materials, coatings, fluids, photovoltaics."""
+"""Physics components of a satellite, each on its own: orbit and environment, panel, coolant
+loop, fluids, correlations, chip package, photovoltaics, presets. Imports common, mesh,
+fem, terms, radiation and solve; never satellite, case, studies or post."""

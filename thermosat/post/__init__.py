@@ -1,1 +1,2 @@
-"""Post-processing: results objects, VTK output, PyVista renders, plots and reports."""
+"""Post-processing: VTK multiblocks, PyVista renders, plots and the sizing report.
+Imports the layers below (solve, model, physics, satellite); imported by studies and commands."""

@@ -1,4 +1,5 @@
-"""Surface-to-surface radiation between mesh facets.
+"""Surface-to-surface radiation between mesh facets (view factors, radiosity, ray casting).
+Imports common, mesh and fem only.
 
 * :mod:`.viewfactors` — diffuse view factors of planar tri3/quad4 facets, the front door:
   :mod:`.facets` (geometry, Gauss rules), :mod:`.contour` (contour integral of near pairs),
