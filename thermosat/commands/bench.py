@@ -27,6 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated numbers of unknowns, replacing the default sizes")
     parser.add_argument("--no-baseline", action="store_true",
                         help="run thermosat only (no scikit-fem rows)")
+    parser.add_argument("--release", action="store_true",
+                        help="the real job side by side with the release at commit b00adad: "
+                             "satellite_steady, satellite_transient and main_job rows (needs "
+                             "the git history: run from a clone, or give --release-repo)")
+    parser.add_argument("--release-repo", metavar="DIR", default=".",
+                        help="git repository holding the baseline commit (default: .)")
+    parser.add_argument("--release-env", metavar="DIR",
+                        help="where the baseline is installed (default: a cache folder)")
+    parser.add_argument("--no-main-job", action="store_true",
+                        help="with --release: skip the main_job row (the longest)")
     parser.add_argument("--out", metavar="DIR",
                         help="also write results.json, time_per_unknown.png and the RESULTS.md "
                              "table into DIR")
@@ -58,6 +68,8 @@ def run(args) -> int:
         if not args.json:
             print(bench.table_markdown([row]).splitlines()[-1], flush=True)
 
+    if args.release:
+        return _run_release(args)
     if not args.json:
         print(bench.table_markdown([]), flush=True)
     rows = bench.run(quick=args.quick, problems=problems, sizes=sizes,
@@ -67,4 +79,43 @@ def run(args) -> int:
     if args.json:
         json.dump({"rows": rows}, sys.stdout, default=float)
         sys.stdout.write("\n")
+    return 0
+
+
+def _run_release(args) -> int:
+    import subprocess
+    from pathlib import Path
+
+    from thermosat.common.errors import InputError
+    from thermosat.verification import release_bench as rb
+
+    repo = Path(args.release_repo)
+    ok = subprocess.run(["git", "-C", str(repo), "cat-file", "-e", rb.BASELINE_COMMIT],
+                        capture_output=True).returncode == 0
+    if not ok:
+        raise InputError(f"--release-repo {repo}: no git history holding commit "
+                         f"{rb.BASELINE_COMMIT}; run from a clone of the repository")
+    env = Path(args.release_env or Path.home() / ".cache" / "thermosat" /
+               f"baseline-{rb.BASELINE_COMMIT}")
+    say = (lambda m: None) if args.json else (lambda m: print(m, file=sys.stderr, flush=True))
+    say(f"installing thermosat {rb.BASELINE_COMMIT} into {env}")
+    base = rb.prepare_baseline(repo, env)
+    rows = rb.run_release_rows(base, main_job=not args.no_main_job, progress=say)
+    if args.out:
+        from thermosat.common.atomic import atomic_write_text
+
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        atomic_write_text(Path(args.out) / "release.json",
+                          json.dumps({"rows": rows}, indent=1, default=float) + "\n")
+    if args.json:
+        json.dump({"rows": rows}, sys.stdout, default=float)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{'row':22s} {'unknowns':>9s} {'this s':>9s} {'b00adad s':>10s} {'ratio':>7s} "
+          f"{'peak MB':>8s} {'max rel diff':>12s}")
+    for r in rows:
+        d = r["max_rel_diff"]
+        print(f"{r['problem']:22s} {r['unknowns'] or 0:9d} {r['time_s']:9.3f} "
+              f"{r['baseline_time_s']:10.3f} {r['ratio']:7.2f} {r['peak_mem_bytes'] / 2**20:8.0f} "
+              f"{'-' if d is None else f'{d:.1e}':>12s}")
     return 0
