@@ -47,8 +47,12 @@ def test_dense_and_iterative_paths_agree(some_black):
     if some_black:
         eps[::3] = 1.0
     qd = RadiosityExchange(vf, eps, dense_limit=10_000).heat(T)
-    qs = RadiosityExchange(vf, eps, dense_limit=0).heat(T)
-    assert np.allclose(qd, qs, rtol=1e-10, atol=1e-10 * np.abs(qd).max())
+    factored = RadiosityExchange(vf, eps, dense_limit=0)               # Cholesky, no K
+    cg = RadiosityExchange(vf, eps, dense_limit=0, factor_limit=0)     # CG per solve
+    assert factored._chol is not None and factored._K is None and cg._chol is None
+    for rx in (factored, cg):
+        q = rx.heat(T)
+        assert np.allclose(qd, q, rtol=1e-10, atol=1e-10 * np.abs(qd).max())
 
 
 def test_isothermal_closed_cube_exchanges_nothing():

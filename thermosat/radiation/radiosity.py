@@ -126,10 +126,15 @@ class RadiosityExchange:
     t_sink : temperature of space, K
     sigma : Stefan–Boltzmann constant, W/(m² K⁴)
     dense_limit : precompute the dense exchange matrix ``K`` when nf ≤ this
+    factor_limit : above ``dense_limit`` but with at most this many reflecting facets, the
+        radiosity system is still Cholesky-factorised once (dense, nR³/3 flops) so that
+        every radiosity solve is a back-substitution (2 nR² flops) instead of a CG solve;
+        ``K`` is not formed. Above it: Jacobi-preconditioned CG per solve.
     """
 
     def __init__(self, vf: ViewFactors, emissivity, t_sink: float = T_SINK_DEFAULT, *,
-                 sigma: float = SIGMA, dense_limit: int = 3000, cg_rtol: float = 1e-13):
+                 sigma: float = SIGMA, dense_limit: int = 3000, cg_rtol: float = 1e-13,
+                 factor_limit: int = 6000):
         nf = vf.n_facets
         eps = np.broadcast_to(np.asarray(emissivity, dtype=np.float64), (nf,)).copy()
         if not np.all(np.isfinite(eps)) or np.any(eps < 0.0) or np.any(eps > 1.0):
@@ -153,6 +158,7 @@ class RadiosityExchange:
         self.black = self._R.size == 0
         self.dense = (not self.black) and nf <= dense_limit
         self._K = None
+        self._chol = None
         if self.black:
             self._K = (sp.diags(self.areas) - self.G).tocsr()
         else:
@@ -168,10 +174,16 @@ class RadiosityExchange:
                     raise SolverError("radiosity: the system is singular (a closed enclosure "
                                       "of perfect reflectors, ε = 0?)") from exc
                 self._K = self._dense_exchange_matrix()
+            elif R.size <= factor_limit:
+                try:
+                    self._chol = sla.cho_factor(self._S.toarray(), lower=True,
+                                                check_finite=False)
+                except np.linalg.LinAlgError:
+                    self._chol = None   # not positive definite to rounding: CG decides
 
     # ---------------------------------------------------------------------------------------
     def _solve_R(self, b: np.ndarray) -> np.ndarray:
-        if self.dense:
+        if self._chol is not None:
             return sla.cho_solve(self._chol, b, check_finite=False)
         if b.ndim == 2:
             return np.column_stack([self._solve_R(b[:, k]) for k in range(b.shape[1])])
