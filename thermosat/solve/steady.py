@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from thermosat.common.errors import ConvergenceError
+from thermosat.common.errors import ConvergenceError, InputError
 from thermosat.solve.records import energy_balance
 from thermosat.solve.linear import LinearSolver
 from thermosat.solve.newton import newton
@@ -26,12 +26,15 @@ def initial_guess(system, t: float = 0.0, default_k: float = 300.0) -> np.ndarra
 
 
 def make_linear_solver(model, method: str = "auto") -> LinearSolver:
-    """A linear solver suited to the model (smoothed aggregation AMG for 3D meshes)."""
+    """A linear solver for the model: ``auto`` factorises or uses AMG (smoothed aggregation for
+    3D meshes, Ruge–Stüben otherwise) as the matrix envelope after RCM says
+    (:func:`thermosat.solve.linear.choose_method`); ``direct``, ``amg``, ``gmres`` force."""
+    from thermosat.solve.linear import METHODS
+
+    if method not in METHODS:
+        raise InputError(f"solver: {method!r} is not one of {', '.join(METHODS)}")
     dims = [p.mesh.dim for p in model.parts.values()]
-    if max(dims) == 3:
-        # 3D LU fill grows like N^2: multigrid pays off from a few thousand unknowns
-        return LinearSolver(method, direct_max=5_000, amg="sa")
-    return LinearSolver(method, amg="rs")
+    return LinearSolver(method, amg="sa" if max(dims) == 3 else "rs")
 
 
 def fixed_reaction(system, R: np.ndarray) -> float:
