@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="small sizes only (a minute or two)")
     parser.add_argument("--problems", metavar="P,Q",
                         help="comma-separated subset of: assembly_tri, steady_radiation_2d, "
-                             "steady_radiation_3d, transient_2d, view_factors_10k")
+                             "steady_radiation_3d, transient_2d, view_factors_10k, "
+                             "linear_solver_choice")
     parser.add_argument("--sizes", metavar="N,M",
                         help="comma-separated numbers of unknowns, replacing the default sizes")
     parser.add_argument("--no-baseline", action="store_true",
@@ -49,10 +50,11 @@ def run(args) -> int:
     problems = None
     if args.problems:
         problems = [p.strip() for p in args.problems.split(",") if p.strip()]
-        unknown = sorted(set(problems) - set(bench.PROBLEMS) - {"view_factors_10k"})
+        extra = {"view_factors_10k", bench.SOLVER_CHOICE}
+        unknown = sorted(set(problems) - set(bench.PROBLEMS) - extra)
         if unknown:
             raise InputError(f"--problems: unknown {unknown}; known: "
-                             f"{list(bench.PROBLEMS) + ['view_factors_10k']}")
+                             f"{list(bench.PROBLEMS) + sorted(extra)}")
     sizes = None
     if args.sizes:
         try:

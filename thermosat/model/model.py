@@ -25,7 +25,7 @@ from thermosat.terms.conduction import Capacitance, Conduction
 from thermosat.terms.loads import Convection, HeatInput
 from thermosat.terms.radiation import RadiationToSink
 
-__all__ = ["Model", "Part"]
+__all__ = ["Model", "Part", "TimeTable"]
 
 
 @dataclass
@@ -70,6 +70,84 @@ def _check_value(name: str, value, lo: float | None = None, hi: float | None = N
         raise InputError(f"{name}: {value!r} {unit} is outside the allowed range {rng}")
 
 
+class TimeTable:
+    """A piecewise-linear function of time from ``[(t_s, value), ...]`` (constant beyond the
+    ends), as accepted by every condition that may vary in time."""
+
+    def __init__(self, t_s: np.ndarray, values: np.ndarray):
+        self.t_s = np.ascontiguousarray(t_s, float)
+        self.values = np.ascontiguousarray(values, float)
+
+    def __call__(self, t: float) -> float:
+        return float(np.interp(t, self.t_s, self.values))
+
+    def __repr__(self) -> str:
+        return f"TimeTable({len(self.t_s)} points, t {self.t_s[0]:g}..{self.t_s[-1]:g} s)"
+
+
+def _pair_table(name: str, value, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """``[(x, v), ...]`` → sorted (x, v) arrays with distinct finite x; one-line InputError."""
+    try:
+        tab = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        tab = None
+    if tab is None or tab.ndim != 2 or tab.shape[1] != 2 or tab.shape[0] < 1:
+        raise InputError(f"{name}: expected a table [({what}, value), ...], got {value!r}")
+    if not np.all(np.isfinite(tab)):
+        raise InputError(f"{name}: table entries must be finite, got {value!r}")
+    tab = tab[np.argsort(tab[:, 0], kind="stable")]
+    if np.any(np.diff(tab[:, 0]) <= 0):
+        raise InputError(f"{name}: table {what} values must be distinct")
+    return tab[:, 0].copy(), tab[:, 1].copy()
+
+
+def _condition_value(name: str, value, lo: float | None = None, hi: float | None = None,
+                     unit: str = "", per_facet: bool = False):
+    """A condition value as a number, a per-facet array (``per_facet``) or a function of time.
+
+    Accepted: a number; a table ``[(t_s, value), ...]`` (→ :class:`TimeTable`); a callable of
+    time (s), checked here by calling it at t = 0. Anything else is refused with a one-line
+    :class:`InputError` naming ``name`` and what is allowed.
+    """
+    allowed = ("a number, " + ("a per-facet (per-node, per-cell) array, " if per_facet else "")
+               + "a table [(t_s, value), ...] or a callable of time t (s)")
+    if isinstance(value, TimeTable):
+        _check_value(name, value.values, lo, hi, unit)
+        return value
+    if callable(value):
+        try:
+            v0 = np.asarray(value(0.0), dtype=float)
+        except Exception as err:  # noqa: BLE001 - any failure of the user's function
+            raise InputError(f"{name}: the callable failed at t = 0 s ({type(err).__name__}: "
+                             f"{err}); expected {allowed}") from None
+        if v0.ndim > (1 if per_facet else 0):
+            raise InputError(f"{name}: the callable returned shape {v0.shape} at t = 0 s; "
+                             f"expected {allowed}")
+        _check_value(name, v0, lo, hi, unit)
+        return value
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise InputError(f"{name}: {value!r} is not {allowed}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: {value!r} is not {allowed}") from None
+    if arr.ndim == 0:
+        _check_value(name, float(arr), lo, hi, unit)
+        return float(arr)
+    if arr.ndim == 1 and per_facet:
+        _check_value(name, arr, lo, hi, unit)
+        return arr
+    if arr.ndim == 2 and arr.shape[1] == 2:
+        ts, vs = _pair_table(name, value, "t_s")
+        _check_value(name, vs, lo, hi, unit)
+        return TimeTable(ts, vs)
+    raise InputError(f"{name}: an array of shape {arr.shape} is not {allowed}")
+
+
+_KINDS_WITH_BOUNDARY = ("fixed_temperature", "heat_flux", "convection", "radiation",
+                        "surface_radiation")
+
+
 class Model:
     """A thermal model over one or more meshes (parts) with one global temperature vector (K).
 
@@ -82,6 +160,10 @@ class Model:
         self._materials: dict[str, list[_Material]] = {}
         self._bcs: list[tuple] = []
         self._fixed: list[tuple[np.ndarray, object]] = []
+        self._fixed_names: list[str] = []
+        #: condition name -> (kind, boundary or region)
+        self.conditions: dict[str, tuple[str, str | None]] = {}
+        self._condition_terms: dict[str, list[Term]] = {}
         self._extra_terms: list[Term] = []
         self._term_factories: list = []
         self._system = None
@@ -176,52 +258,120 @@ class Model:
                                                     float(scale)))
         self._system = None
 
-    def fixed_temperature(self, boundary: str, value_k) -> None:
-        """Hold the nodes of ``boundary`` at ``value_k`` (K, or a callable of time in s)."""
-        _check_value(f"fixed_temperature {boundary!r}", value_k, 0.0, None, "K")
+    def _register(self, kind: str, where: str | None, name: str | None) -> str:
+        """Check and record the name of a condition (default ``kind[where]``)."""
+        if name is None:
+            base = f"{kind}[{where if where is not None else 'domain'}]"
+            name, k = base, 1
+            while name in self.conditions:   # the same kind twice on one boundary
+                k += 1
+                name = f"{base}#{k}"
+        if not isinstance(name, str) or not name:
+            raise InputError(f"{kind} name: {name!r} must be a non-empty string")
+        if name in self.conditions:
+            raise InputError(f"{kind} name: {name!r} is already used by a "
+                             f"{self.conditions[name][0]} condition; pass another name=")
+        self.conditions[name] = (kind, where)
+        self._system = None
+        return name
+
+    def fixed_temperature(self, boundary: str, value_k, *, name: str | None = None) -> None:
+        """Hold the nodes of ``boundary`` at ``value_k`` (K: a number, a table
+        ``[(t_s, T_K), ...]`` or a callable of time in s).
+
+        The heat needed to hold them (the reaction, W, from the residual of the assembled
+        system at these nodes) is reported as ``result.heat_flow(name)``; default name
+        ``fixed_temperature[<boundary>]``. A node in two fixed boundaries belongs to the
+        last one declared (its value is the one imposed).
+        """
+        value_k = _condition_value(f"fixed_temperature {boundary!r} value_k", value_k, 0.0,
+                                   None, "K", per_facet=True)
         _, facets, _ = self._facets(boundary)
+        name = self._register("fixed_temperature", boundary, name)
         self._fixed.append((np.unique(facets), value_k))
-        self._system = None
+        self._fixed_names.append(name)
 
-    def heat_flux(self, boundary: str, q_w_m2, *, name: str = "heat_flux") -> None:
-        """Heat flux into the body through ``boundary`` (W/m², number/array/callable of t)."""
-        _check_value(f"heat_flux {boundary!r}", q_w_m2)
-        self._bcs.append(("flux", boundary, q_w_m2, name))
-        self._system = None
+    def heat_flux(self, boundary: str, q_w_m2, *, name: str | None = None) -> None:
+        """Heat flux into the body through ``boundary`` (W/m²: a number, a per-facet array,
+        a table ``[(t_s, q), ...]`` or a callable of time in s); default name
+        ``heat_flux[<boundary>]``."""
+        q_w_m2 = _condition_value(f"heat_flux {boundary!r} q_w_m2", q_w_m2, per_facet=True,
+                                  unit="W/m²")
+        self._facets(boundary)
+        label = name
+        name = self._register("heat_flux", boundary, name)
+        self._bcs.append(("flux", boundary, q_w_m2, name, label or "heat_flux"))
 
-    def convection(self, boundary: str, h_w_m2k: float, t_inf_k: float) -> None:
-        """Convection to a fluid at ``t_inf_k`` (K) with coefficient ``h_w_m2k`` (W/m²/K)."""
-        _check_value("h_w_m2k", h_w_m2k, 0.0, None, "W/m²/K")
-        _check_value("t_inf_k", t_inf_k, 0.0, None, "K")
-        self._bcs.append(("convection", boundary, (h_w_m2k, t_inf_k), "convection"))
-        self._system = None
+    def convection(self, boundary: str, h_w_m2k, t_inf_k, *, h_of: str = "time",
+                   name: str | None = None) -> None:
+        """Convection to a fluid at ``t_inf_k`` with film coefficient ``h_w_m2k``.
 
-    def radiation(self, boundary: str, emissivity, *, t_sink_k: float = 3.0,
+        t_inf_k : K, a number, a table ``[(t_s, T_K), ...]`` or a callable of time (s)
+        h_w_m2k : W/m²/K, a number, or with ``h_of="time"`` a table ``[(t_s, h), ...]`` or a
+            callable of time, or with ``h_of="temperature"`` a table ``[(T_K, h), ...]`` of the
+            surface temperature (piecewise linear, constant beyond its ends; nonlinear solve)
+        name : default ``convection[<boundary>]``; its heat entering and leaving the model are
+            reported separately (``heat_flow(name + ":in")``, ``":out"``)
+        """
+        if h_of not in ("time", "temperature"):
+            raise InputError(f"convection h_of: {h_of!r} is not one of 'time', 'temperature'")
+        if h_of == "temperature":
+            if callable(h_w_m2k) or np.ndim(h_w_m2k) != 2:
+                raise InputError("convection h_w_m2k: with h_of='temperature' give a table "
+                                 f"[(T_K, h), ...], got {h_w_m2k!r}")
+            tab_t, tab_h = _pair_table("convection h_w_m2k", h_w_m2k, "T_K")
+            _check_value("convection h_w_m2k", tab_h, 0.0, None, "W/m²/K")
+            _check_value("convection h_w_m2k table T_K", tab_t, 0.0, None, "K")
+            h = ("temperature", tab_t, tab_h)
+        else:
+            h = _condition_value("convection h_w_m2k", h_w_m2k, 0.0, None, "W/m²/K")
+        t_inf_k = _condition_value("convection t_inf_k", t_inf_k, 0.0, None, "K")
+        self._facets(boundary)
+        name = self._register("convection", boundary, name)
+        self._bcs.append(("convection", boundary, (h, t_inf_k), name, "convection"))
+
+    def radiation(self, boundary: str, emissivity, *, t_sink_k=3.0,
                   absorbed_flux_w_m2=0.0, name: str | None = None,
                   sigma: float = SIGMA) -> None:
         """Radiation from ``boundary`` to a sink at ``t_sink_k`` (K, default 3 K).
 
         emissivity : in [0, 1], or a table ``[(T_K, ε), ...]``
+        t_sink_k : K, a number, a table ``[(t_s, T_K), ...]`` or a callable of time (s)
         absorbed_flux_w_m2 : external flux absorbed by the surface (W/m²: α·solar + ε·Earth IR
-            ...), a number, per-facet array, or callable of time (s)
+            ...), a number, per-facet array, table ``[(t_s, q), ...]`` or callable of time (s)
         sigma : Stefan–Boltzmann constant (W/m²/K⁴), CODATA by default; benchmarks that
             publish their own value (NAFEMS: 5.67e-8) pass it here
+        name : default ``radiation[<boundary>]``
         """
         if np.isscalar(emissivity):
             _check_value("emissivity", emissivity, 0.0, 1.0)
         else:
-            _check_value("emissivity", np.asarray(emissivity, float)[:, 1], 0.0, 1.0)
-        _check_value("t_sink_k", t_sink_k, 0.0, None, "K")
-        self._bcs.append(("radiation", boundary, (emissivity, t_sink_k, absorbed_flux_w_m2, sigma),
-                          name or f"radiation[{boundary}]"))
-        self._system = None
+            tab_t, tab_e = _pair_table("emissivity", emissivity, "T_K")
+            _check_value("emissivity", tab_e, 0.0, 1.0)
+        t_sink_k = _condition_value("radiation t_sink_k", t_sink_k, 0.0, None, "K")
+        absorbed_flux_w_m2 = _condition_value("radiation absorbed_flux_w_m2",
+                                              absorbed_flux_w_m2, per_facet=True, unit="W/m²")
+        self._facets(boundary)
+        name = self._register("radiation", boundary, name)
+        self._bcs.append(("radiation", boundary, (emissivity, t_sink_k, absorbed_flux_w_m2,
+                                                  sigma), name, name))
 
-    def heat_source(self, region: str | None = None, *, q_w_m3=None, power_w=None) -> None:
-        """Volumetric heat source in ``region``: ``q_w_m3`` (W/m³) or total ``power_w`` (W)."""
+    def heat_source(self, region: str | None = None, *, q_w_m3=None, power_w=None,
+                    name: str | None = None) -> None:
+        """Volumetric heat source in ``region``: ``q_w_m3`` (W/m³) or total ``power_w`` (W),
+        each a number, a table ``[(t_s, value), ...]`` or a callable of time (s); default
+        name ``source[<region>]``."""
         if (q_w_m3 is None) == (power_w is None):
             raise InputError("heat_source: give exactly one of q_w_m3 (W/m³) or power_w (W)")
-        self._bcs.append(("source", region, (q_w_m3, power_w), "source"))
-        self._system = None
+        if q_w_m3 is not None:
+            q_w_m3 = _condition_value("heat_source q_w_m3", q_w_m3, per_facet=True,
+                                      unit="W/m³")
+        else:
+            power_w = _condition_value("heat_source power_w", power_w, unit="W")
+        part, local = self._part(region)
+        _region_cells(part.mesh, local)
+        name = self._register("source", region, name)
+        self._bcs.append(("source", region, (q_w_m3, power_w), name, "source"))
 
     def add_term(self, term: Term) -> None:
         """Add a physics term built elsewhere (loops, packages, surface exchange...)."""
@@ -319,22 +469,33 @@ class Model:
         for part in self.parts.values():
             terms += self._cell_terms(part, points)
         node_scales = {p.name: self._node_scale(p) for p in self.parts.values()}
-        for kind, where, value, name in self._bcs:
+        self._condition_terms = {}
+        for kind, where, value, name, label in self._bcs:
+            made: list[Term] = []
             if kind == "flux":
-                terms.append(HeatInput(self._facet_set(where, points, node_scales, "load"),
-                                       value, name))
+                made.append(HeatInput(self._facet_set(where, points, node_scales, "load"),
+                                      value, label))
             elif kind == "convection":
                 h, tinf = value
-                terms.append(Convection(self._facet_set(where, points, node_scales, "mass"),
-                                        h, tinf))
+                cells = self._facet_set(where, points, node_scales, "mass")
+                if isinstance(h, tuple):
+                    # h(T): the integrand h(T)(T − T_inf) N_a is of higher degree
+                    cells = self._facet_set(where, points, node_scales, "radiation")
+                    made.append(Convection(cells, 0.0, tinf, label, h_of_temperature=h[1:]))
+                else:
+                    made.append(Convection(cells, h, tinf, label))
             elif kind == "radiation":
                 eps, tsink, absorbed, sigma = value
                 cells = self._facet_set(where, points, node_scales, "radiation")
-                terms.append(RadiationToSink(cells, eps, tsink, name=name, sigma=sigma))
+                made.append(RadiationToSink(cells, eps, tsink, name=name, sigma=sigma))
                 if callable(absorbed) or np.any(np.asarray(absorbed) != 0):
-                    terms.append(HeatInput(cells, absorbed, f"{name}:absorbed"))
+                    made.append(HeatInput(cells, absorbed, f"{name}:absorbed"))
             elif kind == "source":
-                terms.append(self._source_term(where, value, points))
+                made.append(self._source_term(where, value, points))
+            elif kind == "surface_radiation":
+                made += value.build(self, points, node_scales)
+            self._condition_terms[name] = made
+            terms += made
         terms += self._extra_terms
         for factory in self._term_factories:
             made = factory(self, points)
@@ -346,12 +507,62 @@ class Model:
         cs = self.cells(region, kind="load", points=points)
         q_w_m3, power_w = value
         if power_w is not None:
-            q_w_m3 = float(power_w) / float(cs.measure.sum())
+            volume = float(cs.measure.sum())
+            if callable(power_w):
+                q_w_m3 = (lambda t, p=power_w, v=volume: float(p(t)) / v)
+            else:
+                q_w_m3 = float(power_w) / volume
         return HeatInput(cs, q_w_m3, "source")
+
+    # --- heat flows per condition and boundary -------------------------------------------
+    def heat_flows(self, system, T: np.ndarray, t: float, R: np.ndarray | None) -> dict:
+        """Heat flow (W, + into the model) of every named condition and of every boundary
+        that carries one, from the assembled system at temperatures ``T`` (K), time ``t``.
+
+        Each condition's flow is the sum over nodes of its own part of the residual
+        (``F − A T − N`` of its terms), so the flows add up to the discrete balance exactly;
+        fixed-temperature conditions get the reaction ``R`` (residual of the whole assembled
+        system, mass term included) at their nodes. ``name:in`` / ``name:out`` (≥ 0) are the
+        sums over the nodes where the condition brings heat in and where it takes heat out.
+        Boundary entries are ``boundary:<name>`` (sum of the conditions on it).
+        """
+        out: dict[str, float] = {}
+        per_node: dict[str, np.ndarray] = {}
+        for name, terms in self._condition_terms.items():
+            q = np.zeros(system.n)
+            for term in terms:
+                q += system.term_heat(term, T, t)
+            per_node[name] = q
+        if self._fixed and R is not None:
+            owner = np.full(system.n, -1, np.int64)
+            for k, (nodes, _) in enumerate(self._fixed):
+                owner[np.asarray(nodes, np.int64)] = k
+            fixed = system.fixed_nodes
+            for k, name in enumerate(self._fixed_names):
+                q = np.zeros(system.n)
+                sel = fixed[owner[fixed] == k]
+                q[sel] = R[sel]
+                per_node[name] = q
+        for name in self.conditions:
+            q = per_node.get(name)
+            if q is None:
+                continue
+            out[name] = float(q.sum())
+            out[f"{name}:in"] = float(q[q > 0].sum())
+            out[f"{name}:out"] = float(-q[q < 0].sum())
+        boundaries: dict[str, float] = {}
+        for name, (kind, where) in self.conditions.items():
+            if kind in _KINDS_WITH_BOUNDARY and name in out:
+                for b in (where if isinstance(where, (list, tuple)) else [where]):
+                    key = f"boundary:{b}"
+                    boundaries[key] = boundaries.get(key, 0.0) + out[name]
+        out.update(boundaries)
+        return out
 
     # --- solving --------------------------------------------------------------------------
     def solve_steady(self, T0=None, **kw):
-        """Steady nonlinear solve; see :func:`thermosat.solve.steady.solve_steady`."""
+        """Steady nonlinear solve; see :func:`thermosat.solve.steady.solve_steady`
+        (``solver="auto"|"direct"|"amg"|"gmres"`` picks the linear solver)."""
         from thermosat.solve.steady import solve_steady
 
         return solve_steady(self, T0, **kw)

@@ -285,6 +285,7 @@ def _take_radiation(model, name: str):
     for i, bc in enumerate(model._bcs):
         if bc[0] == "radiation" and bc[3] == name:
             del model._bcs[i]
+            model.conditions.pop(name, None)
             model._system = None
             return bc[1], bc[2][2], bc[2][1]
     raise InputError(f"surface exchange: no radiation condition named {name!r} to replace")

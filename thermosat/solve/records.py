@@ -20,12 +20,29 @@ class EnergyBalance:
     heat_out : kind -> W leaving (radiated, convected, ...)
     stored_w : rate of change of stored energy (W); 0 for steady solves
     imbalance_rel : |in − out − stored| / max(in, out)
+    conditions : heat flow (W, + into the model) of every named condition of a
+        :class:`~thermosat.model.Model` (``name``; ``name:in`` and ``name:out`` ≥ 0 the parts
+        entering and leaving) and of every boundary carrying conditions (``boundary:<name>``)
     """
 
     heat_in: dict[str, float]
     heat_out: dict[str, float]
     stored_w: float = 0.0
     imbalance_rel: float = 0.0
+    conditions: dict[str, float] = field(default_factory=dict)
+
+    def heat_flow(self, name: str) -> float:
+        """Heat flow (W, + into the model) of condition ``name`` (or ``name:in``/``name:out``)
+        or, if no condition has that name, of boundary ``name``."""
+        from thermosat.common.errors import InputError
+
+        if name in self.conditions:
+            return self.conditions[name]
+        if f"boundary:{name}" in self.conditions:
+            return self.conditions[f"boundary:{name}"]
+        known = sorted(k for k in self.conditions if ":" not in k or k.startswith("boundary:"))
+        raise InputError(f"heat_flow: {name!r} is not a condition or boundary; known: "
+                         f"{', '.join(known) or 'none'}")
 
     @property
     def total_in_w(self) -> float:
@@ -43,20 +60,35 @@ class EnergyBalance:
         lines += [f"  {k:<32s} {v:14.6g}" for k, v in sorted(self.heat_out.items())]
         lines.append(f"stored (W): {self.stored_w:.6g}   relative imbalance: "
                      f"{self.imbalance_rel:.2e}")
+        conds = [k for k in self.conditions if not k.startswith("boundary:")
+                 and not k.endswith((":in", ":out"))]
+        if conds:
+            lines.append(f"by condition (W, + into the model): {'net':>14s} {'in':>14s} "
+                         f"{'out':>14s}")
+            for k in conds:
+                lines.append(f"  {k:<32s} {self.conditions[k]:14.6g} "
+                             f"{self.conditions.get(k + ':in', 0.0):14.6g} "
+                             f"{self.conditions.get(k + ':out', 0.0):14.6g}")
+            lines.append("by boundary (W, + into the model):")
+            lines += [f"  {k[9:]:<32s} {v:14.6g}" for k, v in self.conditions.items()
+                      if k.startswith("boundary:")]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
         return {"heat_in_w": self.heat_in, "heat_out_w": self.heat_out,
-                "stored_w": self.stored_w, "imbalance_rel": self.imbalance_rel}
+                "stored_w": self.stored_w, "imbalance_rel": self.imbalance_rel,
+                "conditions_w": self.conditions}
 
 
-def energy_balance(flows: dict[str, float], stored_w: float = 0.0) -> EnergyBalance:
+def energy_balance(flows: dict[str, float], stored_w: float = 0.0,
+                   conditions: dict[str, float] | None = None) -> EnergyBalance:
     """Split signed flows (W, + in) into in/out by kind and compute the relative imbalance."""
     heat_in = {k: v for k, v in flows.items() if v > 0}
     heat_out = {k: -v for k, v in flows.items() if v < 0}
     tin, tout = sum(heat_in.values()), sum(heat_out.values())
     ref = max(tin, tout, abs(stored_w), 1e-300)
-    return EnergyBalance(heat_in, heat_out, stored_w, abs(tin - tout - stored_w) / ref)
+    return EnergyBalance(heat_in, heat_out, stored_w, abs(tin - tout - stored_w) / ref,
+                         dict(conditions or {}))
 
 
 @dataclass

@@ -99,6 +99,17 @@ class SteadyResult(_Fields):
         """Write one VTU per part into ``out_dir``; returns the paths."""
         return self._write_parts(self.T, Path(out_dir), stem)
 
+    def heat_flow(self, name: str) -> float:
+        """Heat flow (W, + into the model) through condition ``name`` (``name:in`` /
+        ``name:out``: the parts entering and leaving) or boundary ``name``; reactions of
+        fixed temperatures come from the residual of the assembled system."""
+        return self.energy.heat_flow(name)
+
+    @property
+    def heat_flows(self) -> dict[str, float]:
+        """Every condition's and boundary's heat flow (W), see :meth:`heat_flow`."""
+        return dict(self.energy.conditions)
+
     def summary(self) -> str:
         T = self.T
         return (f"T min {T.min():.3f} K ({T.min() - ZERO_CELSIUS:.2f} °C), max {T.max():.3f} K "
@@ -128,6 +139,11 @@ class TransientResult(_Fields):
     @property
     def max_step_imbalance(self) -> float:
         return max((e.imbalance_rel for e in self.energy_steps), default=0.0)
+
+    def heat_flow(self, name: str, step: int = -1) -> float:
+        """Heat flow (W, + into the model) of condition or boundary ``name`` in time step
+        ``step`` (default: the last), see :meth:`SteadyResult.heat_flow`."""
+        return self.energy_steps[step].heat_flow(name)
 
     def temperature_at(self, points, part: str | None = None, frame: int = -1) -> np.ndarray:
         return self._probe(self.frames[frame], points, part)

@@ -127,6 +127,26 @@ class System:
             term.add_capacitance(data, None)
         return self.pattern.matrix(data)
 
+    def term_heat(self, term: Term, T: np.ndarray, t: float) -> np.ndarray:
+        """Heat (W) that ``term`` brings into the model at every node: minus its part of the
+        residual, ``F − A T − N`` (its constant tangent assembled once and kept)."""
+        cache = self.__dict__.setdefault("_term_A", {})
+        A = cache.get(id(term))
+        if A is None:
+            data = self.pattern.zeros()
+            term.add_matrix(data)
+            A = self.pattern.matrix(data) if np.any(data) else None
+            cache[id(term)] = A if A is not None else False
+        q = np.zeros(self.n)
+        term.add_load(q, t)
+        if A is not None and A is not False:
+            q -= A @ T
+        if term.nonlinear:
+            N = np.zeros(self.n)
+            term.add_nonlinear(T, t, N, np.zeros(0))
+            q -= N
+        return q
+
     def flows(self, T: np.ndarray, t: float) -> dict[str, float]:
         """Heat flows of every term (W, positive into the model), merged by name."""
         out: dict[str, float] = {}

@@ -8,7 +8,7 @@ import numpy as np
 from thermosat.common.errors import InputError
 from thermosat.solve.records import energy_balance
 from thermosat.solve.newton import newton
-from thermosat.solve.steady import fixed_reaction_flows, make_linear_solver
+from thermosat.solve.steady import condition_flows, fixed_reaction_flows, make_linear_solver
 
 __all__ = ["solve_transient", "SCHEMES"]
 
@@ -18,7 +18,7 @@ SCHEMES = ("backward_euler", "bdf2")
 def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bdf2",
                     lumped: bool = False, t_start_s: float = 0.0, save_every: int = 1,
                     rtol: float = 1e-10, max_iter: int = 30, linear="auto", on_step=None,
-                    progress: bool = False):
+                    progress: bool = False, solver: str | None = None):
     """Integrate ``C dT/dt + R(T, t) = 0`` from ``t_start_s`` to ``t_end_s`` with step ``dt_s``.
 
     scheme : ``backward_euler`` (first order) or ``bdf2`` (second order, L-stable; its first
@@ -38,6 +38,8 @@ def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bd
                          f"dt_s={dt_s}, t_start_s={t_start_s}, t_end_s={t_end_s}")
     t_wall = time.perf_counter()
     system = model.build()
+    if solver is not None:   # override of the linear solver choice, as in solve_steady
+        linear = solver
     solver = make_linear_solver(model, linear) if isinstance(linear, str) else linear
     C = system.capacitance(lumped)
     n_steps = int(round((t_end_s - t_start_s) / dt_s))
@@ -67,11 +69,13 @@ def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bd
                              linear=solver, F=F)
         store = (C * (a * T_new - b)) if isinstance(C, np.ndarray) else C @ (a * T_new - b)
         flows = system.flows(T_new, t)
+        R = None
         if system.fixed_nodes.size:  # the residual is only needed for the fixed-node reactions
             R, _, _ = system.residual(T_new, t, F, jacobian=False, mass=(a, C, b))
             flows.update(fixed_reaction_flows(system, R))
         stored_w = float(store.sum())
-        balances.append(energy_balance(flows, stored_w))
+        balances.append(energy_balance(flows, stored_w,
+                                       condition_flows(model, system, T_new, t, R)))
         histories.append(hist)
         stored_j += stored_w * dt_s
         net_in_j += sum(flows.values()) * dt_s

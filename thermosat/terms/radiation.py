@@ -16,7 +16,8 @@ _EMPTY = np.zeros(0)
 class RadiationToSink(Term):
     """``∫ ε(T) σ (T⁴ − T_sink⁴) N_a`` over facets (W), Jacobian on boundary nodes only.
 
-    ``emissivity`` is a number in [0, 1] or a table ``[(T_K, ε), ...]``.
+    ``emissivity`` is a number in [0, 1] or a table ``[(T_K, ε), ...]``; ``t_sink`` (K) a
+    number or a callable of time (s).
     Flows: ``<name>:emitted`` (out) and ``<name>:sink`` (absorbed from the sink, in).
     """
 
@@ -27,7 +28,7 @@ class RadiationToSink(Term):
         self.cells = cells
         self.tab_t, self.tab_eps, const = as_table(emissivity, "emissivity")
         self.symmetric = const
-        self.t_sink = float(t_sink)
+        self.t_sink = t_sink if callable(t_sink) else float(t_sink)
         self.sigma = float(sigma)
         self.name = name
         self._ones = np.ones(len(cells))
@@ -41,11 +42,14 @@ class RadiationToSink(Term):
     def add_nonlinear(self, T, t, R, data):
         c = self.cells
         kernels.radiation_facets(c.conn, c.slots, c.N, c.wdet, self._ones, self.tab_t,
-                                 self.tab_eps, self.t_sink, self.sigma, T, R, data)
+                                 self.tab_eps, self._t_sink(t), self.sigma, T, R, data)
+
+    def _t_sink(self, t: float) -> float:
+        return float(self.t_sink(t)) if callable(self.t_sink) else self.t_sink
 
     def flows(self, T, t):
         c = self.cells
         emitted, absorbed = kernels.radiation_facets(
             c.conn, c.slots, c.N, c.wdet, self._ones, self.tab_t, self.tab_eps,
-            self.t_sink, self.sigma, T, np.zeros_like(T), _EMPTY)
+            self._t_sink(t), self.sigma, T, np.zeros_like(T), _EMPTY)
         return {f"{self.name}:emitted": -emitted, f"{self.name}:sink": absorbed}

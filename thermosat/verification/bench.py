@@ -17,6 +17,12 @@ and only then reports the times. Problems:
 ``transient_2d``
     The plate of ``steady_radiation_2d`` with ρc of aluminium, from 250 K, 100 backward
     Euler steps of 10 s, Newton to 1e-10 in every step.
+``linear_solver_choice``
+    Linear conduction (k = 100 W/m/K, source, one fixed face) on a quasi-2D 3D plate
+    (120 × 60 × 1 hex8, 14.8 k nodes) and on a cube (30³ hex8, 29.8 k nodes), solved with
+    ``solver="auto"`` and with the method auto did not choose (baseline column): auto must
+    factorise the plate and use AMG on the cube, each in one Newton step
+    (:func:`solver_choice_rows`, in this process, after a warm-up).
 
 Each side of a row runs in a fresh Python process (``python -m thermosat.verification.bench``): it warms
 up on a tiny mesh first (Numba compile or cache load, timed as ``compile_s``), resets the
@@ -42,11 +48,17 @@ from pathlib import Path
 
 import numpy as np
 
+from thermosat.verification.optional import missing, skip_note
+
 __all__ = ["PROBLEMS", "FULL_SIZES", "QUICK_SIZES", "BASELINE", "BASELINE_MAX", "Row", "run",
            "run_row", "run_side", "panel_mesh", "stack_mesh", "machine_info", "PANEL", "STACK",
            "table_markdown", "plot_time_per_unknown", "write_results", "viewfactor_available"]
 
 PROBLEMS = ("assembly_tri", "steady_radiation_2d", "steady_radiation_3d", "transient_2d")
+#: problems with a scikit-fem baseline (needs the test extra)
+BASELINE_PROBLEMS = PROBLEMS
+#: rows comparing the automatic linear-solver choice with the forced alternative
+SOLVER_CHOICE = "linear_solver_choice"
 
 #: target numbers of unknowns per problem (full run)
 FULL_SIZES = {
@@ -554,6 +566,8 @@ def run_row(problem: str, unknowns: int, *, baseline: bool = True,
         note = ""
         if not baseline:
             note = "baseline not requested"
+        elif problem in BASELINE_PROBLEMS and missing("skfem"):
+            note = "baseline " + skip_note("skfem")
         elif unknowns > limit:
             note = why
         else:
@@ -624,6 +638,11 @@ def _viewfactor_row(timeout: float = 3600.0) -> dict | None:
     """The ``view_factors_10k`` row (run in a fresh process) if its benchmark is importable."""
     if not viewfactor_available():
         return None
+    if missing("pyviewfactor"):
+        return {"problem": "view_factors_10k", "unknowns": None, "thermosat_s": None,
+                "baseline": "pyviewfactor", "baseline_s": None, "ratio": None,
+                "max_rel_diff": None, "peak_mem_bytes": None,
+                "baseline_note": skip_note("pyviewfactor")}
     scripts = str(Path(__file__).resolve().parent.parent / "scripts")
     env = dict(os.environ)
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -643,6 +662,47 @@ def _viewfactor_row(timeout: float = 3600.0) -> dict | None:
     return row
 
 
+def _linear_model(kind: str):
+    from thermosat.mesh.generators import box
+    from thermosat.model import Model
+
+    m = Model(box(1.2, 0.6, 0.01, 120, 60, 1) if kind == "plate" else box(1, 1, 1, 30, 30, 30))
+    m.material(conductivity=100.0)
+    m.fixed_temperature("xmin", 300.0)
+    m.heat_source(q_w_m3=1e5)
+    return m
+
+
+def solver_choice_rows(kinds=("plate", "cube")) -> list[dict]:
+    """One row per geometry: ``solver="auto"`` (thermosat_s) against the method auto did not
+    choose (baseline_s), the same linear problem, in this process after a warm-up."""
+    from thermosat.solve.steady import make_linear_solver
+
+    warm = _linear_model("plate")
+    warm.solve_steady(solver="direct")
+    rows = []
+    for kind in kinds:
+        m = _linear_model(kind)
+        m.build()
+        ls = make_linear_solver(m, "auto")
+        t0 = time.perf_counter()
+        res = m.solve_steady(linear=ls)
+        t_auto = time.perf_counter() - t0
+        other = "amg" if ls.choice == "direct" else "direct"
+        t0 = time.perf_counter()
+        res_o = m.solve_steady(solver=other)
+        t_other = time.perf_counter() - t0
+        diff = float(np.max(np.abs(res.T - res_o.T)) / np.max(np.abs(res_o.T)))
+        rows.append({"problem": f"{SOLVER_CHOICE}_{kind}", "unknowns": int(m.n_nodes),
+                     "thermosat_s": t_auto, "baseline": f"thermosat solver={other!r}",
+                     "baseline_s": t_other, "ratio": t_other / t_auto, "max_rel_diff": diff,
+                     "peak_mem_bytes": None, "newton_iterations": res.convergence.iterations,
+                     "auto_choice": ls.choice, "envelope": ls.facts["envelope"],
+                     "baseline_note": (f"auto chose {ls.choice} (RCM envelope "
+                                       f"{ls.facts['envelope']:.2g}); baseline: {other}")})
+    return rows
+
+
 def run(quick: bool = False, problems=None, sizes: dict | None = None, baseline: bool = True,
         progress=None) -> list[dict]:
     """Run the benchmark rows; ``quick`` uses the small sizes only.
@@ -652,8 +712,15 @@ def run(quick: bool = False, problems=None, sizes: dict | None = None, baseline:
     table = sizes or (QUICK_SIZES if quick else FULL_SIZES)
     rows = []
     for problem in problems or PROBLEMS:
+        if problem == SOLVER_CHOICE:
+            continue
         for n in table.get(problem, ()):
             row = run_row(problem, n, baseline=baseline)
+            rows.append(row)
+            if progress:
+                progress(row)
+    if (problems is None and sizes is None) or (problems and SOLVER_CHOICE in problems):
+        for row in solver_choice_rows():
             rows.append(row)
             if progress:
                 progress(row)

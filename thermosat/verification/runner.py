@@ -35,6 +35,7 @@ from typing import TextIO
 from thermosat.common.errors import InputError
 from thermosat.common.atomic import atomic_path, atomic_write_text
 from thermosat.verification.case import CaseResult
+from thermosat.verification.optional import missing_from_error, skip_note
 
 __all__ = [
     "Case",
@@ -72,6 +73,7 @@ class Case:
     module: str
     mod: ModuleType | None
     error: str | None = None
+    skipped: str | None = None
 
     @property
     def name(self) -> str:
@@ -103,7 +105,9 @@ def discover(only: Iterable[str] | None = None) -> list[Case]:
         try:
             mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
         except Exception as err:  # noqa: BLE001 -- a broken case must not hide the others
-            cases.append(Case(info.name, None, f"import failed: {type(err).__name__}: {err}"))
+            pkg_missing = missing_from_error(err)
+            cases.append(Case(info.name, None, f"import failed: {type(err).__name__}: {err}",
+                              skip_note(pkg_missing) if pkg_missing else None))
             continue
         if hasattr(mod, "NAME") and callable(getattr(mod, "run", None)):
             cases.append(Case(info.name, mod))
@@ -136,10 +140,23 @@ class CaseRun:
     time_s: float
     error: str | None = None
     extra: dict = field(default_factory=dict)
+    #: why the case did not run (a test-only package is missing), with the install command
+    skipped: str | None = None
 
     @property
     def passed(self) -> bool:
         return self.error is None and self.result is not None and self.result.passed
+
+    @property
+    def ok(self) -> bool:
+        """Passed, or skipped because a test-only package is not installed."""
+        return self.passed or self.skipped is not None
+
+    @property
+    def status(self) -> str:
+        if self.skipped:
+            return "SKIP"
+        return "PASS" if self.passed else ("ERROR" if self.error else "FAIL")
 
     def to_json(self) -> dict:
         r = self.result
@@ -148,7 +165,7 @@ class CaseRun:
              "rel_error": r.rel_error if r else None, "tolerance": r.tolerance if r else None,
              "absolute": r.absolute if r else None, "unit": r.unit if r else "",
              "passed": self.passed, "source": r.source if r else "",
-             "time_s": self.time_s, "error": self.error,
+             "time_s": self.time_s, "error": self.error, "skipped": self.skipped,
              "meshes": r.meshes if r else []}
         return _clean(d)
 
@@ -174,7 +191,11 @@ def run_case(case: Case) -> CaseRun:
     """Run one discovered case, timing it and capturing any exception as a failure."""
     t0 = time.perf_counter()
     if case.mod is None:
+        if case.skipped:
+            return CaseRun(case.name, case.module, case.title, None, 0.0, None,
+                           skipped=case.skipped)
         return CaseRun(case.name, case.module, case.title, None, 0.0, case.error)
+    skipped = None
     try:
         result = case.mod.run()
         if not isinstance(result, CaseResult):
@@ -182,8 +203,13 @@ def run_case(case: Case) -> CaseRun:
         err = None
     except Exception as exc:  # noqa: BLE001 -- report the failure, keep running the suite
         result = None
-        err = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"
-    return CaseRun(case.name, case.module, case.title, result, time.perf_counter() - t0, err)
+        pkg = missing_from_error(exc)
+        if pkg is not None:
+            err, skipped = None, skip_note(pkg)
+        else:
+            err = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"
+    return CaseRun(case.name, case.module, case.title, result, time.perf_counter() - t0, err,
+                   skipped=skipped)
 
 
 def run_cases(cases: list[Case], progress: TextIO | None = None) -> list[CaseRun]:
@@ -195,7 +221,8 @@ def run_cases(cases: list[Case], progress: TextIO | None = None) -> list[CaseRun
         r = run_case(case)
         runs.append(r)
         if progress is not None:
-            status = "ok" if r.passed else ("ERROR" if r.error else "FAILED")
+            status = ("ok" if r.passed else r.skipped if r.skipped
+                      else ("ERROR" if r.error else "FAILED"))
             print(f" {status} ({r.time_s:.1f} s)", file=progress, flush=True)
             if r.error:
                 print(f"    {r.error.splitlines()[0]}", file=progress, flush=True)
@@ -247,7 +274,7 @@ def _table_rows(runs: list[CaseRun]) -> list[tuple[str, ...]]:
         res = r.result
         rows.append((r.name, _value(res.reference) if res else "—",
                      _value(res.computed) if res else "—", res.unit if res else "",
-                     err, tol, "PASS" if r.passed else ("ERROR" if r.error else "FAIL"),
+                     err, tol, r.status,
                      f"{r.time_s:.1f}"))
     return rows
 
@@ -260,13 +287,17 @@ def format_table(runs: list[CaseRun]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     n_pass = sum(r.passed for r in runs)
     total = sum(r.time_s for r in runs)
-    lines.append(f"{n_pass}/{len(runs)} cases passed in {total:.1f} s")
+    skipped = [r for r in runs if r.skipped]
+    lines.append(f"{n_pass}/{len(runs)} cases passed in {total:.1f} s"
+                 + (f", {len(skipped)} skipped" if skipped else ""))
+    lines += [f"  {r.name}: {r.skipped}" for r in skipped]
     return "\n".join(lines)
 
 
 def to_json(runs: list[CaseRun]) -> dict:
     """``{"cases": [...], "passed": bool, "total_time_s": float}``."""
-    return {"cases": [r.to_json() for r in runs], "passed": all(r.passed for r in runs),
+    return {"cases": [r.to_json() for r in runs], "passed": all(r.ok for r in runs),
+            "skipped": [r.name for r in runs if r.skipped],
             "total_time_s": sum(r.time_s for r in runs)}
 
 
@@ -396,6 +427,8 @@ def write_report(runs: list[CaseRun], out_dir: str | os.PathLike) -> Path:
                        f"**{'PASS' if r.passed else 'FAIL'}** ({r.time_s:.1f} s)"), ""]
             if res.meshes:
                 lines += [_mesh_table(res.meshes), ""]
+        if r.skipped:
+            lines += [f"- **SKIP** — {r.skipped}", ""]
         if r.error:
             lines += ["```", r.error.rstrip(), "```", ""]
     return atomic_write_text(out_dir / REPORT_NAME, "\n".join(lines))
@@ -426,7 +459,8 @@ def main(only: list[str] | None = None, *, as_json: bool = False,
          report_dir: str | os.PathLike | None = None, write: bool | None = None,
          out: TextIO | None = None, err: TextIO | None = None,
          on_done: Callable[[list[CaseRun]], None] | None = None) -> int:
-    """Discover, run, print and report. Returns 0 when every case passed, else 1.
+    """Discover, run, print and report. Returns 0 when every case passed or was skipped for
+    a missing test-only package (reported with the command that installs it), else 1.
 
     write : write REPORT.md + convergence.png; default: yes for a full run or when
         ``report_dir`` is given, no for an ``only`` subset (so a partial run does not replace
@@ -455,4 +489,4 @@ def main(only: list[str] | None = None, *, as_json: bool = False,
         print(format_table(runs), file=out)
     if on_done is not None:
         on_done(runs)
-    return 0 if all(r.passed for r in runs) else 1
+    return 0 if all(r.ok for r in runs) else 1
