@@ -211,3 +211,11 @@ def test_bad_axisymmetric_input_is_refused():
     m = Model(rectangle(1, 1, 2, 2), axisymmetric=True)
     with pytest.raises(InputError, match="thickness_m"):
         m.material(conductivity=1.0, thickness_m=0.01)
+
+
+def test_cylinder_case_rows_show_the_element_orders():
+    res = cyl.run()
+    assert res.passed
+    for cell, order in (("tri3", 2.0), ("quad4", 2.0), ("tri6", 3.0)):
+        rows = [r for r in res.meshes if r["cell"] == cell]
+        assert len(rows) >= 3 and abs(rows[-1]["order"] - order) < 0.05, rows
