@@ -18,7 +18,8 @@ from thermosat.fem import kernels
 from thermosat.fem.elements import ELEMENTS, element
 from thermosat.fem.quadrature import quadrature
 
-ALL = ["vertex", "line2", "line3", "tri3", "tri6", "quad4", "tet4", "hex8"]
+ALL = ["vertex", "line2", "line3", "tri3", "tri6", "quad4", "tet4", "hex8", "quad8", "tet10",
+       "hex20"]
 
 # Reference-node coordinates in VTK/meshio order (the docstring of thermosat.fem.elements and
 # the VTK cell-type documentation): line [0, 1], tri/tet unit simplex, quad/hex [-1, 1]^d.
@@ -34,6 +35,14 @@ NODES = {
     "quad4": np.array(_Q4, float),
     "tet4": np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]]),
     "hex8": np.array(_H8, float),
+    # quadratic cells (VTK_QUADRATIC_QUAD / _TETRA / _HEXAHEDRON): corners, then mid-edges
+    "quad8": np.array(_Q4 + [[0, -1], [1, 0], [0, 1], [-1, 0]], float),
+    "tet10": np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1],
+                       [0.5, 0, 0], [0.5, 0.5, 0], [0, 0.5, 0], [0, 0, 0.5], [0.5, 0, 0.5],
+                       [0, 0.5, 0.5]]),
+    "hex20": np.array(_H8 + [[0, -1, -1], [1, 0, -1], [0, 1, -1], [-1, 0, -1],
+                             [0, -1, 1], [1, 0, 1], [0, 1, 1], [-1, 0, 1],
+                             [-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0]], float),
 }
 
 
@@ -60,7 +69,8 @@ def test_element_metadata_consistent(name):
     xi = random_reference_points(el.shape, 5, np.random.default_rng(0))
     assert el.N(xi).shape == (5, el.n_nodes)
     assert el.dN(xi).shape == (5, el.n_nodes, el.dim)
-    assert el.degree == {"vertex": 0, "line3": 2, "tri6": 2}.get(name, 1)
+    assert el.degree == {"vertex": 0, "line3": 2, "tri6": 2, "quad8": 2, "tet10": 2,
+                         "hex20": 2}.get(name, 1)
 
 
 def test_unknown_element_named():
@@ -251,7 +261,8 @@ def test_distorted_hex_volume_by_divergence_theorem():
     assert _measure(pts, "hex8") == pytest.approx(heights.mean(), rel=1e-13)
 
 
-@pytest.mark.parametrize("name", ["line2", "line3", "tri3", "tri6", "quad4", "tet4", "hex8"])
+@pytest.mark.parametrize("name", ["line2", "line3", "tri3", "tri6", "quad4", "tet4", "hex8",
+                                  "quad8", "tet10", "hex20"])
 def test_physical_gradient_of_linear_field_on_distorted_cell(name):
     """∇T of T = c + g·x computed by the isoparametric map J G⁻¹ dN equals g exactly,
     for cells rotated into 3D (surface/line gradients are the tangential part of g)."""
@@ -264,7 +275,8 @@ def test_physical_gradient_of_linear_field_on_distorted_cell(name):
     X = X @ (np.eye(3) + 0.2 * rng.normal(size=(3, 3))).T
     n_vert = {"line3": 2, "tri6": 3}.get(name, el.n_nodes)
     if name not in ("tri3", "tet4", "line2"):
-        X[:n_vert, : el.dim] += 0.1 * rng.normal(size=(n_vert, el.dim))
+        # isoparametric cells reproduce linear fields for any node positions
+        X[:n_vert, : el.dim] += (0.05 if el.degree == 2 else 0.1) * rng.normal(size=(n_vert, el.dim))
     if name == "line3":
         X[2] = 0.5 * (X[0] + X[1])
     if name == "tri6":

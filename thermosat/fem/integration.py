@@ -96,9 +96,13 @@ class CellSet:
     degree : quadrature degree
     scale : per-cell factor applied to measures (thickness m for edges of 2D plates,
         cross-section m² for end points of bars, 1 otherwise)
+    axisymmetric : cells and facets lie in the r–z plane (r = x ≥ 0, z = y); every
+        integral is weighted by 2πr at its quadrature points (see :attr:`radial_weight`),
+        so facets on the axis carry no area
     """
 
-    def __init__(self, points, conn, cell_type: str, degree: int, scale=None):
+    def __init__(self, points, conn, cell_type: str, degree: int, scale=None, *,
+                 axisymmetric: bool = False):
         self.points = points
         self.conn = np.ascontiguousarray(conn, dtype=np.int64)
         self.cell_type = cell_type
@@ -109,6 +113,7 @@ class CellSet:
         self.scale = (np.ones(len(self.conn)) if scale is None
                       else np.ascontiguousarray(np.broadcast_to(scale, (len(self.conn),)), float))
         self.slots = None
+        self.axisymmetric = bool(axisymmetric)
 
     def __len__(self):
         return self.conn.shape[0]
@@ -123,6 +128,9 @@ class CellSet:
         """
         affine = self.conn.shape[1] == self.dN.shape[2] + 1
         key = None
+        if self.axisymmetric:
+            wd = kernels.measure_weights(self.points, self.conn, self.dN, self.w)
+            return wd * self.scale[:, None] * self.radial_weight
         if affine and len(self.conn) >= _SHARE_MIN:
             key = (id(self.points), self.conn.shape, _rowset_checksum(self.conn),
                    self.w.tobytes(), _float_checksum(self.scale))
@@ -138,6 +146,15 @@ class CellSet:
         if key is not None:
             _WDET_SHARED[key] = weakref.ref(self)
         return wd
+
+    @cached_property
+    def radial_weight(self) -> np.ndarray:
+        """``2πr`` (m) at every quadrature point, ``(ne, nq)``, r the x coordinate
+        (axisymmetric sets only)."""
+        if not self.axisymmetric:
+            raise ValueError("radial_weight: only axisymmetric cell sets have one")
+        r = np.einsum("qa,ea->eq", self.N, self.points[:, 0][self.conn])
+        return 2.0 * np.pi * np.maximum(r, 0.0)
 
     @cached_property
     def measure(self) -> np.ndarray:

@@ -12,7 +12,7 @@ import numba as nb
 import numpy as np
 
 __all__ = [
-    "measure_weights", "assemble_conductance", "assemble_mass", "assemble_load",
+    "measure_weights", "assemble_conductance", "assemble_conductance_weighted", "assemble_mass", "assemble_load",
     "conductance_nonlinear", "radiation_facets", "cell_gradients", "lumped_hrz",
 ]
 
@@ -173,6 +173,29 @@ def assemble_conductance(points, conn, slots, dN, w, coef, data):
 
 
 @nb.njit(cache=True)
+def assemble_conductance_weighted(points, conn, slots, dN, w, pw, coef, data):
+    """Add ``∫ coef pw ∇N_a·∇N_b`` with a weight ``pw (ne, nq)`` per quadrature point (the
+    ``2πr`` of axisymmetric models) into CSR ``data``."""
+    ne, nn = conn.shape
+    nq, _, d = dN.shape
+    X = np.empty((nn, 3))
+    J = np.empty((3, d))
+    G = np.empty((d, d))
+    Gi = np.empty((d, d))
+    grad = np.empty((nn, 3))
+    for e in range(ne):
+        _gather(points, conn, e, X)
+        for q in range(nq):
+            det = _metric(X, dN[q], J, G, Gi)
+            _gradients(J, Gi, dN[q], grad)
+            f = w[q] * det * coef[e] * pw[e, q]
+            for a in range(nn):
+                for b in range(nn):
+                    data[slots[e, a, b]] += f * (grad[a, 0] * grad[b, 0] + grad[a, 1] * grad[b, 1]
+                                                 + grad[a, 2] * grad[b, 2])
+
+
+@nb.njit(cache=True)
 def conductance_nonlinear(points, conn, slots, N, dN, w, coef, tab_t, tab_k, T, R, data):
     """Conduction with k(T) from a table: residual ``∫ k ∇N_a·∇T`` and exact Jacobian.
 
@@ -180,6 +203,19 @@ def conductance_nonlinear(points, conn, slots, N, dN, w, coef, tab_t, tab_k, T, 
     ``tab_k`` (W/m/K) define k by linear interpolation, constant beyond the ends.
     ``data`` may be empty (residual only).
     """
+    _conductance_nonlinear(points, conn, slots, N, dN, w, np.zeros((0, 0)), coef, tab_t, tab_k,
+                           T, R, data)
+
+
+@nb.njit(cache=True)
+def conductance_nonlinear_weighted(points, conn, slots, N, dN, w, pw, coef, tab_t, tab_k, T, R,
+                                   data):
+    """:func:`conductance_nonlinear` with a weight ``pw (ne, nq)`` per quadrature point."""
+    _conductance_nonlinear(points, conn, slots, N, dN, w, pw, coef, tab_t, tab_k, T, R, data)
+
+
+@nb.njit(cache=True)
+def _conductance_nonlinear(points, conn, slots, N, dN, w, pw, coef, tab_t, tab_k, T, R, data):
     ne, nn = conn.shape
     nq, _, d = dN.shape
     X = np.empty((nn, 3))
@@ -189,6 +225,7 @@ def conductance_nonlinear(points, conn, slots, N, dN, w, coef, tab_t, tab_k, T, 
     grad = np.empty((nn, 3))
     gT = np.empty(3)
     jac = data.shape[0] > 0
+    weighted = pw.shape[0] > 0
     nt = tab_t.shape[0]
     for e in range(ne):
         _gather(points, conn, e, X)
@@ -209,6 +246,8 @@ def conductance_nonlinear(points, conn, slots, N, dN, w, coef, tab_t, tab_k, T, 
                 j = np.searchsorted(tab_t, Tq) - 1
                 dk = (tab_k[j + 1] - tab_k[j]) / (tab_t[j + 1] - tab_t[j])
             f = w[q] * det * coef[e]
+            if weighted:
+                f *= pw[e, q]
             for a in range(nn):
                 ga = grad[a, 0] * gT[0] + grad[a, 1] * gT[1] + grad[a, 2] * gT[2]
                 R[conn[e, a]] += f * k * ga

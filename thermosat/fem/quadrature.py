@@ -71,7 +71,7 @@ def quadrature_degree(cell_type: str, what: str) -> int:
     from thermosat.fem.elements import element
 
     p = element(cell_type).degree
-    simplex = cell_type in ("tri3", "tri6", "tet4", "line2", "line3")
+    simplex = cell_type in ("tri3", "tri6", "tet4", "tet10", "line2", "line3")
     if what == "stiffness":
         return 2 * p - 2 if simplex else 2 * p
     if what == "mass":

@@ -3,7 +3,7 @@ conversion. Imports common and fem only."""
 from thermosat.mesh.checks import cell_measures, check_mesh, check_names, facet_measures, measures
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
 from thermosat.mesh.extrude import extrude
-from thermosat.mesh.generators import box, interval, polyline, rectangle, shell
+from thermosat.mesh.generators import box, interval, polyline, quadratic, rectangle, shell
 from thermosat.mesh.io import read_mesh, write_mesh
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
                                    "interval",
                                    "measures",
                                    "polyline",
+                                   "quadratic",
                                    "read_mesh",
                                    "rectangle",
                                    "shell",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from thermosat.common.errors import MeshError
+from thermosat.fem.elements import HEX20_EDGES, QUAD8_EDGES, TET10_EDGES
 from thermosat.mesh.core import CELL_DIM, FACET_TYPE, Boundary, Mesh
 from thermosat.mesh.duplicates import check_duplicates, duplicate_rows  # noqa: F401 (re-exported)
 
@@ -26,7 +27,7 @@ __all__ = [
 
 #: number of corner (vertex) nodes of each cell type
 CORNERS = {"vertex": 1, "line2": 2, "line3": 2, "tri3": 3, "tri6": 3, "quad4": 4, "tet4": 4,
-           "hex8": 8}
+           "hex8": 8, "quad8": 4, "tet10": 4, "hex20": 8}
 _UNITS = {0: "", 1: "m", 2: "m²", 3: "m³"}
 _WHAT = {1: "length", 2: "area", 3: "volume"}
 #: a cell whose |measure| is below REL_TOL * (corner bounding-box diagonal)**dim is degenerate
@@ -43,6 +44,26 @@ _FACES = {
     "tet4": [[0, 2, 1], [0, 1, 3], [1, 2, 3], [0, 3, 2]],
     "hex8": [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]],
 }
+
+
+def _quadratic_faces(linear: str, edges) -> list[list[int]]:
+    """Faces of a quadratic cell: the corner faces of ``linear`` followed by the mid-edge
+    nodes of their edges in face order (tri6 / quad8 / line3 ordering)."""
+    n0 = CORNERS[linear]
+    mid = {frozenset(e): n0 + k for k, e in enumerate(edges)}
+    out = []
+    for f in _FACES[linear]:
+        if len(f) == 2:
+            out.append(list(f) + [mid[frozenset(f)]])
+        else:
+            out.append(list(f) + [mid[frozenset((f[i], f[(i + 1) % len(f)]))]
+                                  for i in range(len(f))])
+    return out
+
+
+_FACES["quad8"] = _quadratic_faces("quad4", QUAD8_EDGES)
+_FACES["tet10"] = _quadratic_faces("tet4", TET10_EDGES)
+_FACES["hex20"] = _quadratic_faces("hex8", HEX20_EDGES)
 
 
 def cell_faces(cell_type: str) -> list[list[int]]:
@@ -122,9 +143,9 @@ def _signed_measures(x: np.ndarray, cell_type: str, normal: np.ndarray | None) -
         return np.linalg.norm(x[:, 1] - x[:, 0], axis=1)
     if cell_type in ("tri3", "tri6"):
         a, b = x[:, 1] - x[:, 0], x[:, 2] - x[:, 0]
-    elif cell_type == "quad4":
+    elif cell_type in ("quad4", "quad8"):
         a, b = x[:, 2] - x[:, 0], x[:, 3] - x[:, 1]
-    elif cell_type == "tet4":
+    elif cell_type in ("tet4", "tet10"):
         return _triple(x[:, 1] - x[:, 0], x[:, 2] - x[:, 0], x[:, 3] - x[:, 0]) / 6.0
     else:
         return _hex_volumes(x)
@@ -255,7 +276,7 @@ def _geometry_pass(mesh: Mesh, planar: bool):
     ct, nc = mesh.cell_type, CORNERS[mesh.cell_type]
     ne = mesh.n_cells
     m, h = np.empty(ne), np.empty(ne)
-    has_corner = ct in ("quad4", "hex8")
+    has_corner = ct in ("quad4", "hex8", "quad8", "hex20")
     cmin = np.empty(ne) if has_corner else None
     cmax = np.empty(ne) if has_corner else None
     cabs = np.empty(ne) if has_corner else None
@@ -265,7 +286,7 @@ def _geometry_pass(mesh: Mesh, planar: bool):
         sl = slice(s, s + x.shape[0])
         h[sl] = np.linalg.norm(np.ptp(x, axis=1), axis=1)
         m[sl] = _signed_measures(x, ct, normal)
-        if ct == "quad4":
+        if ct in ("quad4", "quad8"):
             cn = _quad_corner_normals(x)
             if planar:
                 corner = cn[:, :, 2]
@@ -273,7 +294,7 @@ def _geometry_pass(mesh: Mesh, planar: bool):
                 ref = cn.sum(axis=1)
                 ref_n = np.linalg.norm(ref, axis=1)
                 corner = np.einsum("eci,ei->ec", cn, ref) / np.where(ref_n > 0, ref_n, 1.0)[:, None]
-        elif ct == "hex8":
+        elif ct in ("hex8", "hex20"):
             corner = _hex_corner_jacobians(x)
         if has_corner:
             cmin[sl], cmax[sl] = corner.min(axis=1), corner.max(axis=1)

@@ -1,7 +1,7 @@
 """The :class:`Mesh` data structure: points, one block of cells, named regions and boundaries.
 
 A mesh carries exactly one cell type for its domain (``line2``, ``line3``, ``tri3``, ``tri6``,
-``quad4``, ``tet4``, ``hex8``). Points are always stored in 3D (m), so 1D and 2D meshes can be
+``quad4``, ``quad8``, ``tet4``, ``tet10``, ``hex8``, ``hex20``). Points are always stored in 3D (m), so 1D and 2D meshes can be
 placed anywhere in space (shells, pipes). Named cell regions select subsets of cells (materials);
 named boundaries are facet sets (for conditions). A boundary's facets may be lower-dimensional
 (edges of a tri mesh, faces of a hex mesh, end points of a bar) or, for shells, the cells
@@ -20,13 +20,14 @@ __all__ = ["Mesh", "Boundary", "CELL_DIM", "CELL_NODES", "FACET_TYPE"]
 
 #: topological dimension of each cell type
 CELL_DIM = {"vertex": 0, "line2": 1, "line3": 1, "tri3": 2, "tri6": 2, "quad4": 2, "tet4": 3,
-            "hex8": 3}
+            "hex8": 3, "quad8": 2, "tet10": 3, "hex20": 3}
 #: number of nodes of each cell type
 CELL_NODES = {"vertex": 1, "line2": 2, "line3": 3, "tri3": 3, "tri6": 6, "quad4": 4, "tet4": 4,
-              "hex8": 8}
+              "hex8": 8, "quad8": 8, "tet10": 10, "hex20": 20}
 #: facet type of each cell type
 FACET_TYPE = {"line2": "vertex", "line3": "vertex", "tri3": "line2", "tri6": "line3",
-              "quad4": "line2", "tet4": "tri3", "hex8": "quad4"}
+              "quad4": "line2", "tet4": "tri3", "hex8": "quad4", "quad8": "line3",
+              "tet10": "tri6", "hex20": "quad8"}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import numpy as np
 from thermosat.common.errors import MeshError
 from thermosat.mesh.core import Boundary, Mesh
 
-__all__ = ["box", "interval", "polyline", "rectangle", "shell"]
+__all__ = ["box", "interval", "polyline", "quadratic", "rectangle", "shell"]
 
 _I32 = np.int32
 
@@ -354,3 +354,58 @@ def grid_shell(xs: np.ndarray, ys: np.ndarray, origin=(0.0, 0.0, 0.0)) -> Mesh:
     idx = np.arange(len(xs) * len(ys)).reshape(len(xs), len(ys))
     q = np.stack([idx[:-1, :-1], idx[1:, :-1], idx[1:, 1:], idx[:-1, 1:]], axis=-1)
     return Mesh(pts, q.reshape(-1, 4), "quad4", {"domain": np.arange(nx * ny)})
+
+
+# --------------------------------------------------------------------------- quadratic cells
+_QUADRATIC = {"tri3": "tri6", "quad4": "quad8", "tet4": "tet10", "hex8": "hex20",
+              "line2": "line3", "vertex": "vertex"}
+
+
+def _edge_table(cell_type: str):
+    from thermosat.fem.elements import HEX20_EDGES, QUAD8_EDGES, TET10_EDGES
+
+    return {"line2": ((0, 1),), "tri3": ((0, 1), (1, 2), (2, 0)), "quad4": QUAD8_EDGES,
+            "tet4": TET10_EDGES, "hex8": HEX20_EDGES, "vertex": ()}[cell_type]
+
+
+def quadratic(mesh: Mesh, mapping=None) -> Mesh:
+    """The quadratic version of a linear mesh: a node added at the middle of every edge.
+
+    tri3 → tri6, quad4 → quad8, tet4 → tet10, hex8 → hex20 (serendipity), with boundaries
+    converted alike (line2 → line3, tri3 → tri6, quad4 → quad8) and regions kept.
+    ``mapping`` (a function of the ``(n, 3)`` points returning ``(n, 3)`` points, m) is then
+    applied to every node, mid-edge nodes included: mapping a box onto a curved body (a
+    shell sector, say) gives isoparametric cells whose mid-edge nodes lie on the curved
+    walls.
+    """
+    if mesh.cell_type not in ("tri3", "quad4", "tet4", "hex8"):
+        raise MeshError(f"quadratic: cell type {mesh.cell_type!r} is not one of 'tri3', "
+                        f"'quad4', 'tet4', 'hex8'")
+    n = mesh.n_points
+    edges = np.array(_edge_table(mesh.cell_type))
+    pairs = np.sort(mesh.cells[:, edges].astype(np.int64), axis=2)    # (ne, nedge, 2)
+    keys = pairs[..., 0] * n + pairs[..., 1]
+    uniq, inverse = np.unique(keys.ravel(), return_inverse=True)
+    a, b = uniq // n, uniq % n
+    pts = np.vstack([mesh.points, 0.5 * (mesh.points[a] + mesh.points[b])])
+    cells = np.hstack([mesh.cells, n + inverse.reshape(keys.shape)]).astype(_I32)
+
+    def mids(rows: np.ndarray, ftype: str) -> np.ndarray:
+        fe = np.array(_edge_table(ftype))
+        if fe.size == 0:
+            return rows
+        fp = np.sort(rows[:, fe].astype(np.int64), axis=2)
+        fk = fp[..., 0] * n + fp[..., 1]
+        pos = np.searchsorted(uniq, fk)
+        if np.any(pos >= uniq.size) or np.any(uniq[np.minimum(pos, uniq.size - 1)] != fk):
+            raise MeshError("quadratic: a boundary facet edge is not an edge of any cell")
+        return np.hstack([rows, n + pos]).astype(_I32)
+
+    bnd = {name: Boundary(mids(bd.facets, bd.facet_type), _QUADRATIC[bd.facet_type])
+           for name, bd in mesh.boundaries.items()}
+    if mapping is not None:
+        pts = np.asarray(mapping(pts), float)
+        if pts.shape != (n + uniq.size, 3):
+            raise MeshError(f"quadratic mapping: must return an ({n + uniq.size}, 3) array, got "
+                            f"shape {pts.shape}")
+    return Mesh(pts, cells, _QUADRATIC[mesh.cell_type], mesh.cell_regions, bnd)

@@ -43,13 +43,14 @@ __all__ = ["CELL_TO_MESHIO", "MESHIO_TO_CELL", "mesh_formats", "read_mesh", "wri
 
 #: meshio cell type name -> thermosat cell type
 MESHIO_TO_CELL = {"vertex": "vertex", "line": "line2", "line3": "line3", "triangle": "tri3",
-                  "triangle6": "tri6", "quad": "quad4", "tetra": "tet4", "hexahedron": "hex8"}
+                  "triangle6": "tri6", "quad": "quad4", "tetra": "tet4", "hexahedron": "hex8",
+                  "quad8": "quad8", "tetra10": "tet10", "hexahedron20": "hex20"}
 #: thermosat cell type -> meshio cell type name
 CELL_TO_MESHIO = {v: k for k, v in MESHIO_TO_CELL.items()}
 
 # topological dimension of meshio types we do not support (for clear error messages)
-_OTHER_DIM = {"line4": 1, "polygon": 2, "triangle7": 2, "triangle10": 2, "quad8": 2,
-              "quad9": 2, "tetra10": 3, "hexahedron20": 3, "hexahedron24": 3,
+_OTHER_DIM = {"line4": 1, "polygon": 2, "triangle7": 2, "triangle10": 2,
+              "quad9": 2, "hexahedron24": 3,
               "hexahedron27": 3, "wedge": 3, "wedge12": 3, "wedge15": 3, "pyramid": 3,
               "pyramid13": 3, "pyramid14": 3, "polyhedron": 3}
 

@@ -17,7 +17,8 @@ from thermosat.common.constants import ZERO_CELSIUS
 __all__ = ["MESHIO_TYPE", "mesh_fields", "to_meshio", "write_vtu", "write_pvd", "to_pyvista"]
 
 MESHIO_TYPE = {"vertex": "vertex", "line2": "line", "line3": "line3", "tri3": "triangle",
-               "tri6": "triangle6", "quad4": "quad", "tet4": "tetra", "hex8": "hexahedron"}
+               "tri6": "triangle6", "quad4": "quad", "tet4": "tetra", "hex8": "hexahedron",
+               "quad8": "quad8", "tet10": "tetra10", "hex20": "hexahedron20"}
 
 _CENTER = {"line": [0.5], "tri": [1 / 3, 1 / 3], "quad": [0.0, 0.0], "tet": [0.25] * 3,
            "hex": [0.0] * 3}

@@ -146,6 +146,21 @@ def _condition_value(name: str, value, lo: float | None = None, hi: float | None
 
 _KINDS_WITH_BOUNDARY = ("fixed_temperature", "heat_flux", "convection", "radiation",
                         "surface_radiation")
+_AXI_CELLS = ("tri3", "tri6", "quad4")
+
+
+def _check_axisymmetric(name: str, mesh: Mesh) -> None:
+    """An axisymmetric part must be an r–z mesh: 2D cells in z = 0 with r = x ≥ 0."""
+    if mesh.cell_type not in _AXI_CELLS:
+        raise InputError(f"part {name!r}: axisymmetric models take cells {_AXI_CELLS}, "
+                         f"got {mesh.cell_type!r}")
+    size = float(np.ptp(mesh.points[:, :2], axis=0).max()) or 1.0
+    if np.abs(mesh.points[:, 2]).max() > 1e-9 * size:
+        raise InputError(f"part {name!r}: an axisymmetric mesh lies in the z = 0 plane "
+                         f"(x = r, y = z); it has points with z != 0")
+    if mesh.points[:, 0].min() < -1e-9 * size:
+        raise InputError(f"part {name!r}: an axisymmetric mesh needs r = x >= 0; min x = "
+                         f"{mesh.points[:, 0].min():.6g} m")
 
 
 class Model:
@@ -153,9 +168,19 @@ class Model:
 
     Names of regions and boundaries are ``"part/name"``, or just ``"name"`` when there is one
     part (or for the first part added).
+
+    ``axisymmetric=True`` makes an r–z model: 2D meshes (tri3, tri6, quad4) in the z = 0
+    plane with r = x ≥ 0 (the axis is x = 0) and z = y; conduction, capacitance, sources,
+    heat flux, convection and radiation are integrated over the body of revolution (every
+    integral weighted by 2πr, so facets on the axis carry no area), heat flows are those of
+    the full 360°, and materials take no thickness.
     """
 
-    def __init__(self, mesh: Mesh | None = None, *, name: str = "main"):
+    def __init__(self, mesh: Mesh | None = None, *, name: str = "main",
+                 axisymmetric: bool = False):
+        if not isinstance(axisymmetric, bool):
+            raise InputError(f"axisymmetric: {axisymmetric!r} is not one of True, False")
+        self.axisymmetric = axisymmetric
         self.parts: dict[str, Part] = {}
         self._materials: dict[str, list[_Material]] = {}
         self._bcs: list[tuple] = []
@@ -179,6 +204,8 @@ class Model:
         """
         if name in self.parts:
             raise InputError(f"part {name!r} already exists")
+        if self.axisymmetric and conduction:
+            _check_axisymmetric(name, mesh)
         part = Part(name, mesh, self.n_nodes, conduction)
         self.parts[name] = part
         self._materials[name] = []
@@ -233,7 +260,12 @@ class Model:
         part, local = self._part(region)
         cells = _region_cells(part.mesh, local)
         dim = part.mesh.dim
-        if dim == 2:
+        if self.axisymmetric:
+            if thickness_m is not None or area_m2 is not None:
+                raise InputError(f"material {region!r}: an axisymmetric model takes no "
+                                 f"thickness_m or area_m2 (the body of revolution is 3D)")
+            scale = 1.0
+        elif dim == 2:
             if thickness_m is None:
                 raise InputError(f"material {region!r}: 2D cells need thickness_m (m)")
             scale = thickness_m
@@ -404,7 +436,8 @@ class Model:
         cells = _region_cells(mesh, local)
         conn = mesh.cells[cells].astype(np.int64) + part.offset
         scale = None if per_area else self._cell_scale(part)[cells]
-        return CellSet(points, conn, mesh.cell_type, _degree(mesh.cell_type, kind), scale)
+        return CellSet(points, conn, mesh.cell_type, self._qdeg(mesh.cell_type, kind), scale,
+                       axisymmetric=self.axisymmetric)
 
     def _cell_scale(self, part: Part) -> np.ndarray:
         """Thickness (m, 2D) or cross-section (m², 1D) of every cell of ``part``; 1 in 3D."""
@@ -438,11 +471,13 @@ class Model:
             covered[mat.cells] = True
             scale = np.full(len(conn), mat.scale)
             terms.append(Conduction(CellSet(points, conn, mesh.cell_type,
-                                            _degree(mesh.cell_type, "stiffness"), scale),
+                                            self._qdeg(mesh.cell_type, "stiffness"), scale,
+                                            axisymmetric=self.axisymmetric),
                                     mat.conductivity, name=f"conduction[{part.name}:{i}]"))
             if mat.rho_c is not None:
                 terms.append(Capacitance(CellSet(points, conn, mesh.cell_type,
-                                                 _degree(mesh.cell_type, "mass"), scale),
+                                                 self._qdeg(mesh.cell_type, "mass"), scale,
+                                                 axisymmetric=self.axisymmetric),
                                          mat.rho_c))
         if not covered.all():
             first = int(np.flatnonzero(~covered)[0])
@@ -456,7 +491,13 @@ class Model:
             scale = node_scales[part.name][facets - part.offset].mean(axis=1)
         else:
             scale = np.ones(len(facets))
-        return CellSet(points, facets, ftype, _degree(ftype, degree_kind), scale)
+        return CellSet(points, facets, ftype, self._qdeg(ftype, degree_kind), scale,
+                       axisymmetric=self.axisymmetric)
+
+    def _qdeg(self, cell_type: str, kind: str) -> int:
+        """Quadrature degree for ``kind`` on ``cell_type``; the 2πr weight of axisymmetric
+        models adds one."""
+        return _degree(cell_type, kind) + (1 if self.axisymmetric else 0)
 
     def build(self):
         """Assemble the global system (done once; cached until the model changes)."""

@@ -47,12 +47,22 @@ class Conduction(Term):
     def add_matrix(self, data):
         if not self.nonlinear:
             c = self.cells
-            kernels.assemble_conductance(c.points, c.conn, c.slots, c.dN, c.w,
-                                         c.scale * self.tab_k[0], data)
+            if c.axisymmetric:
+                kernels.assemble_conductance_weighted(c.points, c.conn, c.slots, c.dN, c.w,
+                                                      c.radial_weight, c.scale * self.tab_k[0],
+                                                      data)
+            else:
+                kernels.assemble_conductance(c.points, c.conn, c.slots, c.dN, c.w,
+                                             c.scale * self.tab_k[0], data)
 
     def add_nonlinear(self, T, t, R, data):
         if self.nonlinear:
             c = self.cells
+            if c.axisymmetric:
+                kernels.conductance_nonlinear_weighted(
+                    c.points, c.conn, c.slots, c.N, c.dN, c.w, c.radial_weight, c.scale,
+                    self.tab_t, self.tab_k, T, R, data)
+                return
             kernels.conductance_nonlinear(c.points, c.conn, c.slots, c.N, c.dN, c.w, c.scale,
                                           self.tab_t, self.tab_k, T, R, data)
 
