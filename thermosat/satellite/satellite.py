@@ -23,7 +23,8 @@ from thermosat.physics.environment import OrbitEnvironment
 from thermosat.physics.loop import Loop, RadiatorSection, build_loop
 from thermosat.physics.package import Package, build_package
 from thermosat.physics.panel import FluxProvider, Panel, PanelSpec, build_panel
-from thermosat.satellite.design import ENERGY_TOL_REL, WING_STACK, SatelliteDesign, limit_violations
+from thermosat.satellite.design import (ENERGY_TOL_REL, WING_STACK, SatelliteDesign, chip_limits,
+                                       limit_violations)
 from thermosat.satellite.geometry import (_axis, add_satellite_exchange, wing_mesh,
                                           with_oriented_faces)
 from thermosat.satellite.result import OrbitResult, SatelliteResult
@@ -249,6 +250,7 @@ class Satellite:
             "coolant_message": lim.message,
             "energy_imbalance_rel": float(res.energy.imbalance_rel),
             "energy_tolerance_rel": ENERGY_TOL_REL,
+            **chip_limits(d, p_c),  # chip above its rating: a violated limit (issue 12)
         }
         limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
