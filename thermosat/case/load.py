@@ -117,13 +117,13 @@ class Case(CaseModel):
         """The compute demand (W) the sizing targets under ``compute.reading``."""
         return self.compute_plan()["demand_w"]
 
-    def with_reading(self, reading: str) -> "Case":
-        """This case under another ``compute.reading`` with the same chips and platform:
-        ``chips_at_rating`` keeps n_chips (demand = n × rating), ``demand_at_rating`` keeps
-        the demand (n = ceil(demand / rating)), ``demand_over_chips`` keeps both n and the
-        demand (the demand of the current plan)."""
+    def with_reading(self, reading: str, demand_w: float | None = None) -> "Case":
+        """This case under another ``compute.reading`` with the same chips:
+        ``chips_at_rating`` keeps n_chips (demand = n × rating), ``demand_at_rating`` puts
+        ``demand_w`` on n = ceil(demand / rating) chips, ``demand_over_chips`` puts
+        ``demand_w`` over n_chips (``demand_w`` None = the current plan's demand)."""
         plan = self.compute_plan()
-        demand = plan["demand_w"]
+        demand = demand_w if demand_w is not None else plan["demand_w"]
         vals: dict[str, Any] = {"compute.reading": reading, "compute.chip_power_w": None}
         if reading == "chips_at_rating":
             vals.update({"compute.n_chips": plan["n_chips"], "compute.demand_w": None})

@@ -388,6 +388,7 @@ def compute_plan(c: ComputeSection) -> dict:
                              f"rated_power_w for reading demand_at_rating", "a rated chip")
         n = max(1, math.ceil(c.demand_w / p_chip * (1.0 - 1e-12)))
         demand = c.demand_w
+        p_chip = demand / n  # at or below the design chip power
     else:
         n, demand = c.n_chips, c.demand_w
         p_chip = None if demand is None else demand / n
@@ -589,7 +590,8 @@ class EnvironmentSection(_Section):
                                   "and cells (eol_factor 1), eol = end-of-life coatings "
                                   "(white paint darkened) and the panel's eol_factor, "
                                   "as_given = the coatings and eol_factor as the case gives "
-                                  "them")
+                                  "them; explicit {alpha, epsilon} coatings are used as "
+                                  "given in every environment")
 
 
 class MeshSection(_Section):
@@ -692,11 +694,11 @@ class CaseModel(_Section):
                 continue
             for where, c in (("panel.back", p.back), ("panel.radiator_front", p.radiator_front),
                              ("wings.coating", w.coating)):
-                if not isinstance(c, str) or c not in LIFE_VARIANTS:
-                    label = c if isinstance(c, str) else "explicit {alpha, epsilon}"
+                if isinstance(c, str) and c not in LIFE_VARIANTS:
                     raise FieldError(f"environments.{name}.life", f"no {env.life} data for "
-                                     f"{where} = {label!r}", "life = 'as_given', or coatings "
-                                     f"with life data: {', '.join(sorted(LIFE_VARIANTS))}")
+                                     f"{where} = {c!r}", "life = 'as_given', explicit "
+                                     "{alpha, epsilon} (used as given), or coatings with "
+                                     f"life data: {', '.join(sorted(LIFE_VARIANTS))}")
         # limits in the right order
         fl = lp.fluid_object()
         t_lo = fl.T_freeze + lp.freeze_margin_k

@@ -85,7 +85,11 @@ def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
     """Thermal/power subsystem mass (kg) from areal densities and the built geometry."""
     panel_area = design.cell_area_m2 + design.panel_radiator_area_m2
     panel = panel_area * sum(layer.areal_mass_kg_m2 for layer in design.layers)
-    wings = design.wing_area_m2 * sum(layer.areal_mass_kg_m2 for layer in design.wing_layers)
+    # the wing construction preset's areal mass (face sheets, core, adhesive, coating,
+    # closeouts) when the design has one, else its layers'
+    wing_areal = (design.wing_areal_mass_kg_m2 if design.wing_areal_mass_kg_m2 is not None
+                  else sum(layer.areal_mass_kg_m2 for layer in design.wing_layers))
+    wings = design.wing_area_m2 * wing_areal
     loop = sat.loop
     fl = loop.fluid
     d_in = design.loop.pipe_inner_diameter_m
@@ -301,10 +305,11 @@ def size_case(case) -> dict:
     from thermosat.studies.contract import contract_row
 
     s = case.sizing
-    design = case.to_design()
-    sizing = size_design(design, case.compute.demand_w, vary=s.vary,
+    design = case.to_design(environment=s.sizing_case)
+    sizing = size_design(design, case.compute_demand_w(), vary=s.vary,
                          area_bounds_m2=(s.min_area_m2, s.max_area_m2))
     tier = case.orbit.tier or f"{design.orbit.altitude_m / 1e3:.0f} km"
     row = contract_row(tier, design, sizing)
+    row["compute_reading"] = case.compute.reading
     row.pop("files", None)
     return row
