@@ -75,7 +75,12 @@ def test_default_design_numbers(tier, chips, eol, alt):
     assert d.distribution_loss_fraction == 0.05
     assert d.panel_back.alpha == 0.15 and d.panel_back.epsilon == 0.92
     assert d.cell.alpha == 0.75 and d.cell.epsilon == 0.82
-    assert default_case(tier).compute.demand_w == 30e3
+    # issue 12: the tier's chips at their rated power (reading chips_at_rating)
+    from thermosat.physics.package_presets import RATED_POWER_W
+
+    assert default_case(tier).compute.reading == "chips_at_rating"
+    assert d.package.rated_power_w == RATED_POWER_W["gb300"]
+    assert default_case(tier).compute_demand_w() == pytest.approx(chips * RATED_POWER_W["gb300"])
 
 
 def test_default_coolant_liquid_at_hot_end():
@@ -324,6 +329,8 @@ def test_every_section_is_a_model():
         if name == "description":
             continue
         ann = info.annotation
+        if typing.get_origin(ann) is dict:  # named tables: [environments.<name>]
+            ann = typing.get_args(ann)[1]
         assert isinstance(ann, type) and issubclass(ann, BaseModel), name
         assert SECTIONS[name] is ann
     assert typing.get_args(SECTIONS["loop"].model_fields["layout"].annotation) == (

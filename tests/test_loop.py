@@ -144,12 +144,29 @@ def _radiator_model(n_channels=4, layout="parallel", mdot=0.4, fluid="water", pa
     return m, loop, plate
 
 
-def test_parallel_layout_splits_flow_evenly_and_conserves_mass():
+def test_parallel_layout_splits_flow_by_resistance_and_conserves_mass():
+    # the split follows the channels' and headers' resistances (issue 12): the flows add up
+    # to the total, every path between the two headers has the same pressure drop, and the
+    # Z-type manifold on a symmetric plate gives mirror-equal flows m_i = m_(N-1-i)
+    from thermosat.physics.hydraulics import manifold_path_dp
+    from thermosat.physics.loop import loop_bores
+
     _m, loop, plate = _radiator_model(n_channels=4, mdot=0.4)
     lines = path_points(plate, "radiator", "parallel", 0.5, 0.25)
     assert len(lines) == 4  # 2 m across at 0.5 m pitch
+    m_ch = loop.channel_split[0]["channel_mdot_kg_s"]
+    assert m_ch.sum() == pytest.approx(0.4, rel=1e-12)
+    assert np.allclose(m_ch, m_ch[::-1], rtol=1e-8)
+    fl, T = loop.fluid, 300.0
+    ch_len = [np.linalg.norm(np.diff(ln, axis=0), axis=1).sum() for ln in lines]
+    sup = np.linalg.norm(np.diff([ln[0] for ln in lines], axis=0), axis=1)
+    ret = np.linalg.norm(np.diff([ln[-1] for ln in lines], axis=0), axis=1)
+    dp = manifold_path_dp(m_ch, np.array(ch_len), sup, ret, 0.010,
+                          loop_bores(loop.spec)["header_m"], float(fl.density(T)),
+                          float(fl.viscosity(T)), 1.5e-6)
+    assert (dp.max() - dp.min()) / dp.mean() < 1e-8
     tubes = loop.edge_kind == 1
-    assert np.allclose(loop.edge_mdot[tubes], 0.4 / 4, rtol=1e-14)  # even split
+    assert set(np.round(loop.edge_mdot[tubes], 12)) == set(np.round(m_ch, 12))
     # mass conservation at every node: Σ in = Σ out
     n = int(loop.edges.max()) + 1
     net = np.zeros(n)
@@ -172,14 +189,17 @@ def test_merge_of_parallel_channels_is_the_mass_weighted_mean():
     T = m.solve_steady(rtol=1e-12).T
     off = m.parts[loop.part].offset
     E = loop.edges
-    # the section outlet node: the one every channel's last edge flows into
-    into = {}
-    for k, (i, j) in enumerate(E):
-        into.setdefault(j, []).append(k)
-    outlet = next(j for j, ks in into.items() if len(ks) == 4)
-    ks = into[outlet]
-    t_ch = T[E[ks, 0] + off]
-    assert np.ptp(t_ch) > 5.0  # the channels really differ
+    # the section outlet: the end of the return header, whose transfer line goes to the
+    # pump; the channel outlets: the last node of each channel's bonded tube
+    pump = int(loop.nodes["pump"][0])
+    outlet = int(next(i for (i, j), kd in zip(E, loop.edge_kind) if j == pump and kd == 3))
+    tube = loop.edge_kind == 1
+    heads, tails = set(E[tube, 1].tolist()), set(E[tube, 0].tolist())
+    ends = sorted(heads - tails)
+    assert len(ends) == 4
+    ks = [int(np.flatnonzero(tube & (E[:, 1] == n))[0]) for n in ends]
+    t_ch = T[np.array(ends) + off]
+    assert np.ptp(t_ch) > 2.0  # the channels really differ
     w = loop.edge_mdot[ks]
     # constant c_p only approximately (water table): compare in enthalpy
     from thermosat.terms.advection import enthalpy_table
@@ -242,14 +262,15 @@ def test_straight_tube_pressure_drop_is_darcy_weisbach(mdot):
 
 def test_loop_pressure_drop_and_pump_power_by_hand():
     # one straight tube (serpentine with one pass): the pump overcomes the tube (Churchill at
-    # ṁ, D) plus the headers/jumpers (diameter 2D at the full flow), nothing else
+    # ṁ, D) plus the transfer lines (20 mm given here) at the full flow, nothing else
     m = Model()
     plate = grid_shell(np.linspace(0, 8.0, 17), np.linspace(0, 0.5, 2))
     plate = plate.with_regions(cell_regions={"radiator": np.arange(plate.n_cells)})
     m.add_part("rad", plate)
     m.material("rad/domain", conductivity=167.0, thickness_m=1e-3)
     spec = LoopSpec(fluid="water", mass_flow_kg_s=0.05, layout="serpentine", pipe_pitch_m=0.5,
-                    pump_efficiency=0.4)
+                    pump_efficiency=0.4, header_inner_diameter_m=0.020,
+                    transfer_line_inner_diameter_m=0.020)
     loop = build_loop(m, "loop", spec, [RadiatorSection("rad", "radiator")], [], ds_m=0.5)
     water = loop.fluid
     T = 300.0
@@ -259,7 +280,7 @@ def test_loop_pressure_drop_and_pump_power_by_hand():
     assert L_tube == pytest.approx(8.0 - 2 * 0.25, rel=1e-12)  # inset half a pitch each end
     dp_tube, _re = _darcy_weisbach(water, T, 0.05, 0.010, L_tube, 1.5e-6)
     dp_hdr = sum(_darcy_weisbach(water, T, 0.05, 0.020, float(Lh), 1.5e-6)[0]
-                 for Lh in loop.edge_length[loop.edge_kind == 0])
+                 for Lh in loop.edge_length[(loop.edge_kind == 0) | (loop.edge_kind == 3)])
     hyd = loop.hydraulics(T)
     assert hyd["pressure_drop_pa"] == pytest.approx(dp_tube + dp_hdr, rel=1e-10)
     # pump power = Δp·V̇/η with V̇ = ṁ/ρ

@@ -40,12 +40,44 @@ What it does not give, and what is assumed here (each with its reasoning)
   noon (θ = 0: panel back facing the Earth, full Earth IR and albedo on it) and β = 0 gives
   the longest eclipse of the orbit for the transient (coolant freezing risk). Dawn–dusk
   sun-synchronous orbits see high β (≈ 60–90°) most of the year, so β = 0 bounds both.
-* **Chip package**: ``gb300`` preset. The compute power follows the panel (~25–28 kW), i.e.
-  1.0–2.3 kW per chip for 24–12 chips: the GB300 class (1.4 kW, bare die, 0.03 K/W cold
-  plate), not the Dojo D1's 400 W. The article's "Dojo 2" has no published power or package
-  data; a Dojo-D1-class package (``dojo_d1``) at these powers would far exceed its limit.
+* **Chip package**: ``gb300`` preset (1.4 kW rated, bare die, 0.03 K/W cold plate), not the
+  Dojo D1's 400 W. The article's "Dojo 2" has no published power or package data.
+* **Reading of "30 kW" and "12 to 24 chips depending on the tier"** (issue 12): a chip is
+  never run above its rating (MISSION.md), so the article's two numbers cannot both hold
+  with 1.4 kW parts (30 kW over 12 chips is 2.5 kW per chip). The default reading is
+  ``chips_at_rating``: the tier's chip count (12 / 18 / 24) at the chip's rated power, so
+  compute follows the chip count — 16.8 / 25.2 / 33.6 kW — and the cells are sized for it.
+  That keeps the article's tier-dependent chip count (and its tier-dependent TOPS: more
+  chips in the higher tiers) and the rating; it gives up the equal 30 kW on every tier.
+  The alternatives are computable from the same file (``compute.reading``) and shown side
+  by side in the report: ``demand_at_rating`` (30 kW on ceil(30 / 1.4) = 22 chips in every
+  tier) and ``demand_over_chips`` (the literal 30 kW over 12 / 18 / 24 chips: 2.5 / 1.67 /
+  1.25 kW per chip — above the rating in VLEO and LEO, so infeasible there).
 * **Junction limit**: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
   throttle (MISSION.md).
+* **Bounding environments** (issue 12): ``[environments.hot]`` is the sizing case,
+  ``[environments.cold]`` the check case (freezing, cold cells, cold junctions). Hot: β = 0 at
+  noon (panel back and wings see the most Earth), perihelion solar constant 1414 W/m²,
+  short-period albedo 0.35 and OLR 265 W/m², end-of-life coatings (Z-93 α 0.22 / ε 0.85).
+  Cold: β = 75° — the article's dawn–dusk, no-battery premise (continuous sun: eclipse-free
+  above β* = asin(R/(R+h)) = 68.0 / 60.0 / 49.6° at 500 / 1000 / 2000 km) — aphelion
+  1322 W/m², albedo 0.22, OLR 205 W/m², beginning-of-life coatings (Z-93 α 0.15 / ε 0.92)
+  and cells. ``[environments.cold_eclipse]`` is the same cold values at β = 0 (longest
+  eclipse), for the orbit/battery/heater check. Solar constant: 1361 W/m² × (1 ± 0.0334),
+  the orbital eccentricity of the Earth (Kopp & Lean, GRL 38 (2011) L01706; Gilmore 2002
+  Table 2.1: 1322–1414 W/m²). Albedo and OLR: short-period (minutes) hot and cold values
+  within the ranges MISSION.md quotes (albedo 0.35–0.40 hot / 0.20–0.25 cold, OLR 255–275
+  hot / 190–218 cold), from Anderson & Justus, NASA TM-4527 (1994), reproduced in Gilmore
+  2002 Tables 2.4–2.6; the exact table entry for each tier's inclination and time constant
+  is not transcribed here — the values sit inside the quoted ranges.
+* **Hydraulics**: header and transfer-line bores 36 mm, sized for 1.5 m/s (the middle of
+  1–2 m/s) at the whole 1 kg/s of ammonia at 648 kg/m³ (the middle of its liquid range at
+  3 MPa): D = √(4ṁ/(πρv)) = 36.2 mm. Parallel channels share the flow by their resistances
+  (Z-type manifold); pump efficiency 0.5 (small centrifugal loop pumps 0.3–0.6; Gilmore 2002
+  ch. 12 "Pumped fluid loops").
+* **Wings**: ``honeycomb_al`` construction (0.5 mm Al face sheets on a 12.7 mm Al honeycomb
+  core, 4.3 kg/m² structure, 4.7 kg/m² with tubes and ammonia; published deployable
+  radiators 3–7 kg/m²).
 * **Coolant**: ammonia (ISS-style loops, MISSION.md; freezes at 195.5 K) at 3.0 MPa, where it
   boils at 338.9 K (``Fluid("ammonia", 3e6).T_boil``) — liquid with margin at the hot end
   (the loop runs ~260–270 K in the hot case). 1.0 kg/s (coolant rise ≈ 6 K at 27 kW with
@@ -56,7 +88,7 @@ What it does not give, and what is assumed here (each with its reasoning)
 * **Cell limit**: 393.15 K (the ``hjt`` preset's maximum operating temperature).
 * **Mesh**: 0.5 m panel elements and package mesh density 6: ~1.9–2.3e4 unknowns, a steady
   solve (power loop closed) of seconds to tens of seconds.
-* **Demand** (for sizing): 30 kW of compute (the platform's nameplate).
+* **Demand** (for sizing): n_chips × 1.4 kW under the default reading (see above).
 * **Sizing**: the edge-on wing area varies, 10–3000 m², to 1 m².
 * **Transient**: one orbit in 180 steps (31–42 s), BDF2.
 """
@@ -67,12 +99,15 @@ from pathlib import Path
 
 from thermosat.common.errors import InputError
 
-__all__ = ["TIERS", "NAMEPLATE_PV_W", "TOTAL_PANEL_AREA_M2", "CELL_AREA_M2",
+__all__ = ["TIERS", "NAMEPLATE_PV_W", "ARTICLE_COMPUTE_W", "TOTAL_PANEL_AREA_M2", "CELL_AREA_M2",
            "default_case_data", "default_case", "default_design", "render_default_toml",
            "write_default_cases"]
 
 TIERS = ("vleo", "leo", "meo")
 NAMEPLATE_PV_W = 30e3
+#: the article's "30 kW" read as a compute demand (the readings demand_at_rating and
+#: demand_over_chips put it on the chips)
+ARTICLE_COMPUTE_W = 30e3
 TOTAL_PANEL_AREA_M2 = 500.0
 ETA_REF_HJT = 0.24
 PACKING = 0.90
@@ -89,6 +124,13 @@ _TIER_NOTE = {
     "meo": "MEO: 2,000 km, 118,000 satellites, ~20,000 TOPS each, storage and long jobs "
            "(article)",
 }
+
+_HOT_SOURCE = ("hot bounding case: perihelion solar constant (Kopp & Lean 2011; Gilmore 2002 "
+               "Table 2.1), short-period hot albedo/OLR (Anderson & Justus, NASA TM-4527, "
+               "1994; Gilmore 2002 Tables 2.4-2.6), end-of-life coatings (MISSION.md)")
+_COLD_SOURCE = ("cold bounding case: aphelion solar constant, short-period cold albedo/OLR "
+                "(same sources), beginning-of-life coatings, dawn-dusk beta")
+_ECLIPSE_SOURCE = "cold values at beta 0 (longest eclipse) for the orbit transient"
 
 #: (section, key, value or {tier: value}, comment) in file order
 _ENTRIES: list[tuple[str, str, object, str]] = [
@@ -121,23 +163,37 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
      "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
      "(MISSION.md: edge-on radiators run much colder); the sizing finds the area needed"),
     ("wings", "width_m", 5.0, "assumption: 5 m wide wings"),
-    ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md)"),
+    ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md); end of life in "
+                                "the hot case"),
+    ("wings", "construction", "honeycomb_al",
+     "0.5 mm Al face sheets on a 12.7 mm Al honeycomb core: 4.3 kg/m² structure, 4.7 with "
+     "tubes and ammonia (deployable radiators 3-7 kg/m², MISSION.md)"),
     ("compute", "n_chips", dict(_N_CHIPS),
      "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
     ("compute", "chip", "gb300",
-     "~25-28 kW of compute over 12-24 chips is 1.0-2.3 kW per chip: GB300 class (1.4 kW, "
-     "0.03 K/W cold plate); 'Dojo 2' has no published package data, a Dojo D1 is 400 W"),
-    ("compute", "demand_w", 30e3, "sizing target: the 30 kW platform (article)"),
+     "GB300 class: 1.4 kW rated (NVIDIA GB300 NVL72), bare die, 0.03 K/W cold plate; "
+     "'Dojo 2' has no published package data, a Dojo D1 is 400 W"),
+    ("compute", "reading", "chips_at_rating",
+     "a chip never runs above its rating: the tier's chips at 1.4 kW each, compute = "
+     "n × 1.4 kW (16.8 / 25.2 / 33.6 kW); alternatives in the report: demand_at_rating "
+     "(30 kW on 22 chips), demand_over_chips (30 kW over n chips: above the rating in "
+     "VLEO/LEO)"),
     ("loop", "fluid", "ammonia", "ISS-style ammonia loops (MISSION.md); freezes at 195.5 K"),
     ("loop", "pressure_pa", 3.0e6, "3 MPa: boils at 338.9 K, liquid with margin at the hot end"),
     ("loop", "mass_flow_kg_s", 1.0, "coolant rise ≈ 6 K at 27 kW (c_p ≈ 4.6 kJ/kg/K)"),
     ("loop", "pipe_inner_diameter_m", 0.010, "10 mm radiator tubes (LoopSpec default)"),
     ("loop", "pipe_roughness_m", 1.5e-6, "drawn aluminium tube (LoopSpec default)"),
+    ("loop", "header_inner_diameter_m", 0.036,
+     "rule: 1.5 m/s (middle of 1-2 m/s) at the whole 1 kg/s, rho 648 kg/m³: "
+     "sqrt(4 mdot / (pi rho v)) = 36.2 mm"),
+    ("loop", "transfer_line_inner_diameter_m", 0.036, "same rule as the headers"),
+    ("loop", "design_velocity_m_s", 1.5, "velocity the bore rule uses (1-2 m/s)"),
     ("loop", "bond_conductance_w_mk", 50.0, "saddle + adhesive bond (LoopSpec default)"),
     ("loop", "layout", "parallel", "parallel channels between headers (LoopSpec default)"),
     ("loop", "pipe_pitch_m", 0.25, "tube spacing across the radiator (LoopSpec default)"),
     ("loop", "coldplate_pressure_drop_pa", 20e3, "per cold plate (LoopSpec default)"),
-    ("loop", "pump_efficiency", 0.5, "small centrifugal pump (LoopSpec default)"),
+    ("loop", "pump_efficiency", 0.5, "small centrifugal loop pump, 0.3-0.6 (Gilmore 2002 "
+                                     "ch. 12); P_pump = dp V / eta, in the power budget"),
     ("loop", "freeze_margin_k", 10.0, "required distance from freezing and boiling"),
     ("power", "distribution_loss_fraction", 0.05,
      "assumption: 5 % conversion and distribution losses (heat into the coolant)"),
@@ -148,10 +204,40 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("sizing", "min_area_m2", 10.0, "search bracket"),
     ("sizing", "max_area_m2", 3000.0, "search bracket"),
     ("sizing", "tolerance_m2", 1.0, "area tolerance"),
+    ("sizing", "sizing_case", "hot", "size against the hot bounding case"),
+    ("sizing", "check_case", "cold", "check freezing, cold cells and cold junctions against "
+                                     "the cold case"),
     ("transient", "n_orbits", 1.0, "one orbit from the steady hot case"),
     ("transient", "steps", 180, "31-42 s steps over a 95-127 min period"),
     ("transient", "scheme", "bdf2", "second order, L-stable"),
     ("mesh", "package_mesh_density", 6, "cells across the die's shorter edge"),
+    ("environments.hot", "source", _HOT_SOURCE, "what the hot case is and where it comes from"),
+    ("environments.hot", "beta_deg", 0.0, "beta 0 at noon: panel back and wings see the most "
+                                          "Earth (albedo and IR)"),
+    ("environments.hot", "steady_theta_deg", 0.0, "noon"),
+    ("environments.hot", "solar_constant_w_m2", 1414.0, "perihelion (1361 × 1.0334)"),
+    ("environments.hot", "albedo", 0.35, "short-period hot albedo (0.35-0.40, Gilmore 2002 / "
+                                         "NASA TM-4527)"),
+    ("environments.hot", "earth_ir_w_m2", 265.0, "short-period hot OLR (255-275 W/m², "
+                                                 "Gilmore 2002 / NASA TM-4527)"),
+    ("environments.hot", "life", "eol", "end-of-life coatings (Z-93 α 0.22 / ε 0.85) and cells"),
+    ("environments.cold", "source", _COLD_SOURCE, "what the cold case is and where it comes "
+                                                  "from"),
+    ("environments.cold", "beta_deg", 75.0, "dawn-dusk, continuous sun (the article's "
+                                            "no-battery premise): eclipse-free at every tier"),
+    ("environments.cold", "steady_theta_deg", 0.0, "steady point of the orbit"),
+    ("environments.cold", "solar_constant_w_m2", 1322.0, "aphelion (1361 × 0.9666)"),
+    ("environments.cold", "albedo", 0.22, "short-period cold albedo (0.20-0.25)"),
+    ("environments.cold", "earth_ir_w_m2", 205.0, "short-period cold OLR (190-218 W/m²)"),
+    ("environments.cold", "life", "bol", "beginning-of-life coatings (Z-93 α 0.15 / ε 0.92) "
+                                         "and cells"),
+    ("environments.cold_eclipse", "source", _ECLIPSE_SOURCE, "the worst-eclipse cold case"),
+    ("environments.cold_eclipse", "beta_deg", 0.0, "beta 0: the longest eclipse"),
+    ("environments.cold_eclipse", "steady_theta_deg", 0.0, "orbit transient starts at noon"),
+    ("environments.cold_eclipse", "solar_constant_w_m2", 1322.0, "aphelion"),
+    ("environments.cold_eclipse", "albedo", 0.22, "short-period cold albedo"),
+    ("environments.cold_eclipse", "earth_ir_w_m2", 205.0, "short-period cold OLR"),
+    ("environments.cold_eclipse", "life", "bol", "beginning of life"),
 ]
 
 
@@ -167,7 +253,10 @@ def default_case_data(tier: str) -> dict:
     tier = _check_tier(tier)
     data: dict = {"description": _description(tier)}
     for section, key, value, _ in _ENTRIES:
-        data.setdefault(section, {})[key] = value[tier] if isinstance(value, dict) else value
+        node = data
+        for part in section.split("."):
+            node = node.setdefault(part, {})
+        node[key] = value[tier] if isinstance(value, dict) else value
     return data
 
 

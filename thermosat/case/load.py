@@ -36,8 +36,8 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, PrivateAttr, ValidationError
 
-from thermosat.case.schema import (UNION_TAGS, CaseModel, FieldError, field_unit,
-                                   package_for)
+from thermosat.case.schema import (UNION_TAGS, CaseModel, FieldError, compute_plan,
+                                   field_unit, package_for)
 from thermosat.common.errors import CaseError, ThermosatError
 
 __all__ = ["Case", "load_case", "parse_case", "validate_case", "MAX_CASE_BYTES",
@@ -108,22 +108,76 @@ class Case(CaseModel):
         return validate_case(data, label)
 
     # --- runtime design -----------------------------------------------------------------------
-    def to_design(self, **overrides):
+    def compute_plan(self) -> dict:
+        """Chip count, per-chip power, rating and compute demand under ``compute.reading``
+        (see :func:`thermosat.case.schema.compute_plan`)."""
+        return compute_plan(self.compute)
+
+    def compute_demand_w(self) -> float | None:
+        """The compute demand (W) the sizing targets under ``compute.reading``."""
+        return self.compute_plan()["demand_w"]
+
+    def with_reading(self, reading: str, demand_w: float | None = None) -> "Case":
+        """This case under another ``compute.reading`` with the same chips:
+        ``chips_at_rating`` keeps n_chips (demand = n × rating), ``demand_at_rating`` puts
+        ``demand_w`` on n = ceil(demand / rating) chips, ``demand_over_chips`` puts
+        ``demand_w`` over n_chips (``demand_w`` None = the current plan's demand)."""
+        plan = self.compute_plan()
+        demand = demand_w if demand_w is not None else plan["demand_w"]
+        vals: dict[str, Any] = {"compute.reading": reading, "compute.chip_power_w": None}
+        if reading == "chips_at_rating":
+            vals.update({"compute.n_chips": plan["n_chips"], "compute.demand_w": None})
+        elif reading == "demand_at_rating":
+            vals.update({"compute.n_chips": None, "compute.demand_w": demand})
+        else:
+            vals.update({"compute.n_chips": plan["n_chips"], "compute.demand_w": demand})
+        return self.with_values(vals, source=f"{self.source} (reading {reading})")
+
+    def environment_names(self) -> tuple[str | None, str | None]:
+        """(sizing case, check case) names from ``[sizing]`` (None = not given)."""
+        return self.sizing.sizing_case, self.sizing.check_case
+
+    def to_design(self, environment: str | None = None, **overrides):
         """The :class:`~thermosat.satellite.satellite.SatelliteDesign` of this case.
 
+        environment : name of an ``[environments.<name>]`` case (e.g. ``"hot"``) whose β,
+            steady orbit angle, solar constant, albedo, OLR and coating/cell life replace the
+            ``[orbit]`` values and the coatings; None = the case as given.
         ``overrides`` replace design fields (``wing_area_m2=...``, ``element_size_m=...``);
         an unknown name or bad value raises :class:`CaseError`.
         """
         from thermosat.physics.loop import LoopSpec
         from thermosat.physics.orbit import Orbit
-        from thermosat.physics.presets import (DEFAULT_CELL_STACK, Layer, cell_technology)
+        from thermosat.physics.presets import (DEFAULT_CELL_STACK, Layer, cell_technology,
+                                               life_coating, radiator_construction)
         from thermosat.satellite.satellite import WING_STACK, SatelliteDesign
 
         o, p, w, c, lp = self.orbit, self.panel, self.wings, self.compute, self.loop
+        env = None
+        if environment is not None:
+            if environment not in self.environments:
+                raise CaseError(f"{self.source}: to_design: environment {environment!r} is "
+                                f"not defined (allowed: "
+                                f"{', '.join(sorted(self.environments)) or 'none defined'})")
+            env = self.environments[environment]
+        beta = env.beta_deg if env is not None else o.beta_deg
         if o.tier is not None:
-            orbit = Orbit.from_tier(o.tier, o.beta_deg)
+            orbit = Orbit.from_tier(o.tier, beta)
         else:
-            orbit = Orbit.from_km(o.altitude_km, o.beta_deg)
+            orbit = Orbit.from_km(o.altitude_km, beta)
+        life = env.life if env is not None else "as_given"
+
+        def coat(x):
+            if life != "as_given" and isinstance(x, str):
+                return life_coating(x, life)
+            return _coating(x)
+
+        eol_factor = 1.0 if life == "bol" else p.eol_factor
+        wing_layers = None
+        areal = None
+        if w.construction is not None:
+            rc = radiator_construction(w.construction)
+            wing_layers, areal = rc.layers(), rc.areal_mass_kg_m2
 
         def layers(specs, default):
             if specs is None:
@@ -140,13 +194,13 @@ class Case(CaseModel):
             wing_width_m=w.width_m,
             element_size_m=p.element_size_m,
             layers=layers(p.layers, DEFAULT_CELL_STACK),
-            wing_layers=layers(w.layers, WING_STACK),
-            cell=replace(cell_technology(p.cell), eol_factor=p.eol_factor),
+            wing_layers=wing_layers or layers(w.layers, WING_STACK),
+            cell=replace(cell_technology(p.cell), eol_factor=eol_factor),
             packing=p.packing,
-            panel_back=_coating(p.back),
-            panel_radiator_front=_coating(p.radiator_front),
-            wing_coating=_coating(w.coating),
-            n_packages=c.n_chips,
+            panel_back=coat(p.back),
+            panel_radiator_front=coat(p.radiator_front),
+            wing_coating=coat(w.coating),
+            n_packages=compute_plan(c)["n_chips"],
             package=package_for(c, self.limits.junction_max_k),
             package_mesh_density=self.mesh.package_mesh_density,
             loop=LoopSpec(fluid=lp.fluid, pressure_pa=lp.pressure_pa,
@@ -157,14 +211,19 @@ class Case(CaseModel):
                           pipe_pitch_m=lp.pipe_pitch_m,
                           coldplate_pressure_drop_pa=lp.coldplate_pressure_drop_pa,
                           pump_efficiency=lp.pump_efficiency,
-                          freeze_margin_k=lp.freeze_margin_k),
+                          freeze_margin_k=lp.freeze_margin_k,
+                          header_inner_diameter_m=lp.header_inner_diameter_m,
+                          transfer_line_inner_diameter_m=lp.transfer_line_inner_diameter_m,
+                          design_velocity_m_s=lp.design_velocity_m_s),
             distribution_loss_fraction=self.power.distribution_loss_fraction,
-            solar_constant_w_m2=o.solar_constant_w_m2,
-            albedo=o.albedo,
-            earth_ir_w_m2=o.earth_ir_w_m2,
-            steady_theta_deg=o.steady_theta_deg,
+            solar_constant_w_m2=(env or o).solar_constant_w_m2,
+            albedo=(env or o).albedo,
+            earth_ir_w_m2=(env or o).earth_ir_w_m2,
+            steady_theta_deg=(env or o).steady_theta_deg,
             cell_max_k=self.limits.cell_max_k,
             surface_exchange=w.surface_exchange,  # surface exchange
+            wing_areal_mass_kg_m2=areal,
+            environment_name=environment or "nominal",
         )
         allowed = {f.name for f in dc_fields(SatelliteDesign)}
         unknown = sorted(set(overrides) - allowed)

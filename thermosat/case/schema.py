@@ -24,12 +24,12 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from thermosat.physics.fluids import available_fluids
 from thermosat.physics.orbit import TIERS
-from thermosat.physics.presets import CELLS, COATINGS
+from thermosat.physics.presets import CELLS, COATINGS, LIFE_VARIANTS, RADIATOR_CONSTRUCTIONS
 
 __all__ = ["FieldError", "CaseModel", "OrbitSection", "PanelSection", "WingsSection",
            "ComputeSection", "LoopSection", "PowerSection", "LimitsSection", "SizingSection",
            "TransientSection", "MeshSection", "CoatingValues", "LayerSpec", "SECTIONS",
-           "UNION_TAGS", "chip_names", "package_for", "MAX_UNKNOWNS", "estimate_unknowns",
+           "UNION_TAGS", "chip_names", "package_for", "compute_plan", "EnvironmentSection", "MAX_UNKNOWNS", "estimate_unknowns",
            "field_unit"]
 
 #: the largest model the case may describe (estimated unknowns); beyond it a steady solve
@@ -214,6 +214,13 @@ class WingsSection(_Section):
         None, unit="-", doc="wing stack (default: Al honeycomb, 0.5 mm face sheets on a 12 mm "
                             "core); the tubes bond to the first layer", min_length=1,
         max_length=20, allowed="array of 1–20 [[wings.layers]] tables")
+    construction: Optional[Literal[tuple(RADIATOR_CONSTRUCTIONS)]] = F(  # type: ignore
+        None, unit="-", doc="deployable-radiator construction preset (face sheets, core, "
+                            "tube pitch, bond, areal mass; see thermosat.physics.presets."
+                            "RADIATOR_CONSTRUCTIONS); sets the wing layers, "
+                            "loop.bond_conductance_w_mk and loop.pipe_pitch_m are checked "
+                            "against it, and the mass budget uses its areal mass (none = "
+                            "layers / default stack)")
     # surface exchange (thermosat.satellite.geometry)
     surface_exchange: bool = F(
         True, unit="-", doc="infrared exchange between the wings, the panel's back and a bus "
@@ -224,6 +231,9 @@ class WingsSection(_Section):
     @model_validator(mode="after")
     def _check(self):
         _unique_layer_names(self.layers)
+        if self.construction is not None and self.layers is not None:
+            raise FieldError("layers", "give wings.layers or wings.construction, not both",
+                             "one of the two")
         return self
 
 
@@ -252,8 +262,26 @@ def _lookup(name: str, **changes):
 class ComputeSection(_Section):
     """The compute payload: chip packages (power follows the panel's electricity)."""
 
-    n_chips: int = F(unit="-", doc="number of chip packages on the loop (required)", ge=1,
-                     le=512)
+    n_chips: Optional[int] = F(None, unit="-", doc="number of chip packages on the loop "
+                                                   "(required, except with reading = "
+                                                   "demand_at_rating where it follows)",
+                               ge=1, le=512)
+    reading: Literal["chips_at_rating", "demand_at_rating", "demand_over_chips"] = F(
+        "demand_over_chips", unit="-",
+        doc="how chip count, chip power and compute demand relate: chips_at_rating = n_chips "
+            "chips at chip_power_w each (default: their rated power), demand = n × P_chip; "
+            "demand_at_rating = demand_w over ceil(demand_w / P_chip) chips at ≤ P_chip; "
+            "demand_over_chips = demand_w over n_chips (P_chip = demand / n; a chip above its "
+            "rating makes the sizing infeasible)")
+    chip_power_w: Optional[float] = F(None, unit="W", doc="design power per chip for the "
+                                                          "readings chips_at_rating and "
+                                                          "demand_at_rating (none = the "
+                                                          "chip's rated power); ≤ the rating",
+                                      gt=0.0, le=1.0e5)
+    rated_power_w: Optional[float] = F(None, unit="W", doc="override: the chip's rated power "
+                                                           "(none = preset: gb300 1400, b200 "
+                                                           "1000, dojo_d1 400)",
+                                       gt=0.0, le=1.0e5)
     chip: str = F("dojo_d1", unit="-", doc="chip-package preset (die, TIMs, lid, cold plate "
                                            "and its fluid-side coefficient, junction limit)",
                   min_length=1, max_length=64, allowed="a package preset name (see "
@@ -287,12 +315,12 @@ class ComputeSection(_Section):
     @model_validator(mode="before")
     @classmethod
     def _no_power(cls, data):
-        if isinstance(data, dict) and any(k in data for k in ("power_w", "chip_power_w",
-                                                               "power_per_chip_w")):
-            key = next(k for k in ("power_w", "chip_power_w", "power_per_chip_w") if k in data)
+        if isinstance(data, dict) and any(k in data for k in ("power_w", "power_per_chip_w")):
+            key = next(k for k in ("power_w", "power_per_chip_w") if k in data)
             raise FieldError(key, "chip power is not set in the case: the chips burn the "
                                   "electricity the panel makes (less losses and pump power)",
-                             "use demand_w for a sizing target")
+                             "use demand_w for a sizing target, or chip_power_w with reading "
+                             "chips_at_rating / demand_at_rating")
         return data
 
     @model_validator(mode="after")
@@ -307,6 +335,7 @@ class ComputeSection(_Section):
             except Exception:
                 raise FieldError("chip", f"{self.chip!r} is not a chip-package preset",
                                  ", ".join(names)) from None
+        _check_reading(self)
         try:
             package_for(self)
         except FieldError:
@@ -315,6 +344,56 @@ class ComputeSection(_Section):
             raise FieldError(_override_field(self, str(err)), f"chip package: {err}",
                              "overrides that keep the package stack valid") from None
         return self
+
+
+def _check_reading(c: ComputeSection) -> None:
+    """The fields each ``compute.reading`` needs and forbids (one-line FieldErrors)."""
+    r = c.reading
+    if r == "demand_at_rating":
+        if c.n_chips is not None:
+            raise FieldError("n_chips", "follows from demand_w / chip power under reading "
+                             "demand_at_rating; leave it out", "absent with this reading")
+        if c.demand_w is None:
+            raise FieldError("demand_w", "required with reading demand_at_rating",
+                             "(0, 1e8] W")
+    else:
+        if c.n_chips is None:
+            raise FieldError("n_chips", "required field is missing", "integer [1, 512]")
+    if r == "chips_at_rating" and c.demand_w is not None:
+        raise FieldError("demand_w", "follows from n_chips × chip_power_w under reading "
+                         "chips_at_rating; leave it out", "absent with this reading")
+    if r == "demand_over_chips" and c.chip_power_w is not None:
+        raise FieldError("chip_power_w", "the chip power is demand_w / n_chips under reading "
+                         "demand_over_chips; leave it out", "absent with this reading, or "
+                         "reading chips_at_rating / demand_at_rating")
+    if c.chip_power_w is not None:
+        rated = c.rated_power_w if c.rated_power_w is not None else \
+            _lookup(c.chip).rated_power_w
+        if rated is not None and c.chip_power_w > rated:
+            raise FieldError("chip_power_w", f"{c.chip_power_w:g} W is above the chip's "
+                             f"rating {rated:g} W", f"(0, {rated:g}] W")
+
+
+def compute_plan(c: ComputeSection) -> dict:
+    """Chip count, per-chip design power (W) and compute demand (W) of a compute section
+    under its ``reading`` (``chip_power_w`` / ``demand_w`` None when not defined)."""
+    rated = c.rated_power_w if c.rated_power_w is not None else _lookup(c.chip).rated_power_w
+    p_chip = c.chip_power_w if c.chip_power_w is not None else rated
+    if c.reading == "chips_at_rating":
+        n = c.n_chips
+        demand = None if p_chip is None else n * p_chip
+    elif c.reading == "demand_at_rating":
+        if p_chip is None:
+            raise FieldError("chip", f"{c.chip!r} has no rated power: give chip_power_w or "
+                             f"rated_power_w for reading demand_at_rating", "a rated chip")
+        n = max(1, math.ceil(c.demand_w / p_chip * (1.0 - 1e-12)))
+        demand = c.demand_w
+        p_chip = demand / n  # at or below the design chip power
+    else:
+        n, demand = c.n_chips, c.demand_w
+        p_chip = None if demand is None else demand / n
+    return {"reading": c.reading, "n_chips": int(n), "chip_power_w": p_chip,
+            "chip_rated_power_w": rated, "demand_w": demand}
 
 
 def _override_field(c: ComputeSection, msg: str) -> str:
@@ -346,6 +425,8 @@ def package_for(c: ComputeSection, junction_max_k: float | None = None):
             if c.tim1_conductivity_w_mk is not None else tim.conductivity_w_mk)
     if junction_max_k is not None:
         changes["t_junction_max_k"] = junction_max_k
+    if c.rated_power_w is not None:
+        changes["rated_power_w"] = c.rated_power_w
     if changes:
         spec = spec.replace(**changes)
     if c.cold_plate_resistance_k_w is not None:
@@ -368,10 +449,21 @@ class LoopSection(_Section):
     mass_flow_kg_s: float = F(1.0, unit="kg/s", doc="total mass flow through the pump",
                               gt=0.0, le=1000.0)
     pipe_inner_diameter_m: float = F(0.010, unit="m", doc="inner diameter of the radiator "
-                                                          "tubes (headers are twice as wide)",
+                                                          "tubes (channels)",
                                      gt=0.0, le=0.5)
     pipe_roughness_m: float = F(1.5e-6, unit="m", doc="absolute wall roughness of the tubes",
                                 ge=0.0, le=1.0e-3)
+    header_inner_diameter_m: Optional[float] = F(
+        None, unit="m", doc="inner diameter of the radiator headers (none = sized for "
+                            "design_velocity_m_s at the section's whole flow)", gt=0.0, le=0.5)
+    transfer_line_inner_diameter_m: Optional[float] = F(
+        None, unit="m", doc="inner diameter of the transfer lines pump → cold plates → "
+                            "radiators → pump (none = sized for design_velocity_m_s at the "
+                            "total flow)", gt=0.0, le=0.5)
+    design_velocity_m_s: float = F(1.5, unit="m/s", doc="mean velocity the default header "
+                                                        "and transfer-line bores are sized "
+                                                        "for (rule: 1–2 m/s)",
+                                   gt=0.0, le=10.0)
     bond_conductance_w_mk: float = F(50.0, unit="W/m/K", doc="tube-to-face-sheet conductance "
                                                              "per tube length (saddle + "
                                                              "adhesive)", gt=0.0, le=1.0e6)
@@ -444,6 +536,15 @@ class SizingSection(_Section):
                            le=1.0e5)
     tolerance_m2: float = F(1.0, unit="m²", doc="area tolerance of the sizing search", gt=0.0,
                             le=1.0e4)
+    sizing_case: Optional[str] = F(None, unit="-", doc="name of the [environments.<name>] "
+                                                       "case the radiator is sized against "
+                                                       "(none = the [orbit] values)",
+                                   min_length=1, max_length=64)
+    check_case: Optional[str] = F(None, unit="-", doc="name of the [environments.<name>] case "
+                                                      "the sized design is checked against "
+                                                      "for freezing, cold cells and cold "
+                                                      "junctions (none = no cold check)",
+                                  min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _check(self):
@@ -468,6 +569,31 @@ class TransientSection(_Section):
     scheme: Literal["bdf2", "backward_euler"] = F("bdf2", unit="-", doc="time integrator")
 
 
+class EnvironmentSection(_Section):
+    """A named bounding environment (``[environments.<name>]``): the orbit's environment
+    values and coating/cell life replaced for a hot (sizing) or cold (check) case."""
+
+    source: str = F("", unit="-", doc="where the values come from (free text)",
+                    max_length=2000)
+    beta_deg: float = F(0.0, unit="deg", doc="beta angle of this case", ge=-90.0, le=90.0)
+    steady_theta_deg: float = F(0.0, unit="deg", doc="orbit angle from noon of the steady "
+                                                     "point of this case", ge=0.0, lt=360.0)
+    solar_constant_w_m2: float = F(1361.0, unit="W/m²", doc="solar irradiance (1322 at "
+                                                            "aphelion – 1414 at perihelion)",
+                                   gt=0.0, le=2000.0)
+    albedo: float = F(0.30, unit="-", doc="short-period Earth albedo of this case", ge=0.0,
+                      le=1.0)
+    earth_ir_w_m2: float = F(237.0, unit="W/m²", doc="short-period Earth OLR of this case",
+                             ge=0.0, le=500.0)
+    life: Literal["as_given", "bol", "eol"] = F(
+        "as_given", unit="-", doc="coating and cell life: bol = beginning-of-life coatings "
+                                  "and cells (eol_factor 1), eol = end-of-life coatings "
+                                  "(white paint darkened) and the panel's eol_factor, "
+                                  "as_given = the coatings and eol_factor as the case gives "
+                                  "them; explicit {alpha, epsilon} coatings are used as "
+                                  "given in every environment")
+
+
 class MeshSection(_Section):
     """Mesh resolution of the chip packages (the panel's is panel.element_size_m)."""
 
@@ -479,7 +605,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "orbit": OrbitSection, "panel": PanelSection, "wings": WingsSection,
     "compute": ComputeSection, "loop": LoopSection, "power": PowerSection,
     "limits": LimitsSection, "sizing": SizingSection, "transient": TransientSection,
-    "mesh": MeshSection,
+    "mesh": MeshSection, "environments": EnvironmentSection,
 }
 
 
@@ -498,7 +624,7 @@ def estimate_unknowns(case: "CaseModel") -> int:
         n_wl = len(w.layers) if w.layers else 3
         n += 2 * n_wl * _grid_nodes(w.area_m2 / 2 / w.width_m, w.width_m, h)
     d = case.mesh.package_mesh_density
-    n += case.compute.n_chips * 30 * d * d
+    n += compute_plan(case.compute)["n_chips"] * 30 * d * d
     return int(n)
 
 
@@ -527,6 +653,10 @@ class CaseModel(_Section):
                                     doc="orbit transient", allowed="a table [transient]")
     mesh: MeshSection = F(default_factory=MeshSection, unit="-", doc="package mesh",
                           allowed="a table [mesh]")
+    environments: dict[str, EnvironmentSection] = F(
+        default_factory=dict, unit="-", doc="named bounding environments (e.g. hot, cold); "
+                                            "sizing.sizing_case / check_case pick them",
+        allowed="tables [environments.<name>]")
 
     @model_validator(mode="after")
     def _cross(self):
@@ -548,6 +678,27 @@ class CaseModel(_Section):
                 raise FieldError("loop.pipe_pitch_m", f"{lp.pipe_pitch_m:g} m is wider than "
                                  f"{what} ({a:.3g} m × {b:.3g} m): no room for one tube pass",
                                  f"≤ {min(a, b):.3g} m")
+        # bounding environments
+        names = sorted(self.environments)
+        for key in ("sizing_case", "check_case"):
+            v = getattr(self.sizing, key)
+            if v is not None and v not in self.environments:
+                raise FieldError(f"sizing.{key}", f"{v!r} is not an [environments.<name>] "
+                                 f"case", ", ".join(names) or "define [environments.<name>]")
+        if self.sizing.sizing_case is not None and \
+                self.sizing.sizing_case == self.sizing.check_case:
+            raise FieldError("sizing.check_case", "the check case is the sizing case",
+                             "a different environment than sizing.sizing_case")
+        for name, env in self.environments.items():
+            if env.life == "as_given":
+                continue
+            for where, c in (("panel.back", p.back), ("panel.radiator_front", p.radiator_front),
+                             ("wings.coating", w.coating)):
+                if isinstance(c, str) and c not in LIFE_VARIANTS:
+                    raise FieldError(f"environments.{name}.life", f"no {env.life} data for "
+                                     f"{where} = {c!r}", "life = 'as_given', explicit "
+                                     "{alpha, epsilon} (used as given), or coatings with "
+                                     f"life data: {', '.join(sorted(LIFE_VARIANTS))}")
         # limits in the right order
         fl = lp.fluid_object()
         t_lo = fl.T_freeze + lp.freeze_margin_k
@@ -570,7 +721,7 @@ class CaseModel(_Section):
         n = estimate_unknowns(self)
         if n > MAX_UNKNOWNS:
             d = self.mesh.package_mesh_density
-            pk = self.compute.n_chips * 30 * d * d
+            pk = compute_plan(self.compute)["n_chips"] * 30 * d * d
             fld = "mesh.package_mesh_density" if pk > n / 2 else "panel.element_size_m"
             raise FieldError(fld, f"the model would have ~{n:.3g} unknowns",
                              f"≤ {MAX_UNKNOWNS:.0e} unknowns: coarser panel.element_size_m or "

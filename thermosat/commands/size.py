@@ -78,10 +78,13 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
         shutil.rmtree(partial, ignore_errors=True)
         s = case.sizing
         try:
-            row = run_tier(tier, case.to_design(), case.compute.demand_w, partial,
-                           vary=s.vary, area_bounds_m2=(s.min_area_m2, s.max_area_m2),
+            hot, cold = case.environment_names()
+            row = run_tier(tier, case.to_design(environment=hot), case.compute_demand_w(),
+                           partial, vary=s.vary, area_bounds_m2=(s.min_area_m2, s.max_area_m2),
                            n_orbits=case.transient.n_orbits, steps=case.transient.steps,
-                           curve=curve, progress=log)
+                           curve=curve, progress=log,
+                           cold_design=case.to_design(environment=cold) if cold else None)
+            row["compute_reading"] = case.compute.reading
             row["case_fingerprint"] = fp
             # paths inside the tier folder, as they will be after the rename
             row["files"] = {k: str(final / Path(v).name) for k, v in row["files"].items()}
@@ -99,7 +102,19 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
     claims = all_claims(rows, design=cases[0][1].to_design())
     result = {"tiers": rows, "claims": claims}
     atomic_write_text(out / "results.json", json.dumps(result, indent=2, default=float))
-    write_report(out / "report.md", rows, claims, texts)
+    from thermosat.case.defaults import ARTICLE_COMPUTE_W
+
+    plans = {}
+    for tier, case in cases:  # the readings of "30 kW" and "12 to 24 chips" side by side
+        plans[tier] = {}
+        for reading in ("chips_at_rating", "demand_at_rating", "demand_over_chips"):
+            try:
+                plans[tier][reading] = case.with_reading(
+                    reading, None if reading == "chips_at_rating" else ARTICLE_COMPUTE_W
+                ).compute_plan()
+            except Exception as err:  # a reading the case cannot express (no demand)
+                log(f"{tier}: reading {reading}: {err}")
+    write_report(out / "report.md", rows, claims, texts, plans)
     for r in rows:
         r["files"]["results_json"] = str(out / "results.json")
         r["files"]["report"] = str(out / "report.md")

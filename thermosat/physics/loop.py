@@ -23,7 +23,8 @@ from thermosat.terms.advection import Advection
 from thermosat.terms.links import LinkTerm, edge_to_points_link, facet_to_node_link
 from thermosat.terms.loads import NodalCapacity, NodalHeat
 
-__all__ = ["LoopSpec", "Loop", "RadiatorSection", "build_loop", "plane_axes", "path_points"]
+__all__ = ["LoopSpec", "Loop", "RadiatorSection", "build_loop", "plane_axes", "path_points",
+           "loop_bores"]
 
 LAYOUTS = ("serpentine", "parallel")
 
@@ -42,6 +43,14 @@ class LoopSpec:
     coldplate_pressure_drop_pa : pressure drop of each cold plate at its share of the flow
     pump_efficiency : hydraulic power / electric power
     freeze_margin_k : required distance from freezing (and from boiling)
+    header_inner_diameter_m : bore of the supply/return headers of parallel channels and of
+        the cold-plate manifolds (None = sized for ``design_velocity_m_s`` at the whole flow)
+    transfer_line_inner_diameter_m : bore of the lines pump → cold plates → radiator
+        sections → pump (None = sized for ``design_velocity_m_s`` at the whole flow)
+    design_velocity_m_s : velocity the default bores are sized for: D = √(4ṁ/(πρv)), ρ at
+        the middle of the coolant's liquid range at the loop pressure. 1.5 m/s, the middle of
+        the 1–2 m/s of pumped liquid loops (erosion and noise above ~3 m/s, pumping power
+        growing as v³; ASHRAE Handbook — Fundamentals, ch. 22 "Pipe sizing")
     """
 
     fluid: str = "ammonia"
@@ -55,8 +64,19 @@ class LoopSpec:
     coldplate_pressure_drop_pa: float = 20e3
     pump_efficiency: float = 0.5
     freeze_margin_k: float = 10.0
+    header_inner_diameter_m: float | None = None
+    transfer_line_inner_diameter_m: float | None = None
+    design_velocity_m_s: float = 1.5
 
     def __post_init__(self):
+        for name in ("header_inner_diameter_m", "transfer_line_inner_diameter_m"):
+            v = getattr(self, name)
+            if v is not None and not v > 0:
+                raise InputError(f"loop {name}: {v} must be > 0 m (or None = sized for "
+                                 f"design_velocity_m_s)")
+        if not self.design_velocity_m_s > 0:
+            raise InputError(f"loop design_velocity_m_s: {self.design_velocity_m_s} must be "
+                             "> 0 m/s")
         for name in ("mass_flow_kg_s", "pipe_inner_diameter_m", "bond_conductance_w_mk",
                      "pipe_pitch_m"):
             if not getattr(self, name) > 0:
@@ -67,6 +87,19 @@ class LoopSpec:
             raise InputError(f"loop pump_efficiency: {self.pump_efficiency} is outside (0, 1]")
         if self.pipe_roughness_m < 0 or self.coldplate_pressure_drop_pa < 0:
             raise InputError("loop pipe_roughness_m and coldplate_pressure_drop_pa must be ≥ 0")
+
+
+def loop_bores(spec: LoopSpec) -> dict[str, float]:
+    """Header and transfer-line bores (m): the spec's, or sized for its design velocity at
+    the whole flow with ρ at the middle of the liquid range (see :class:`LoopSpec`)."""
+    from thermosat.physics.hydraulics import bore_for_velocity
+
+    fl = get_fluid(spec.fluid, spec.pressure_pa)
+    rho = float(fl.density(0.5 * (fl.T_freeze + fl.T_boil)))
+    auto = bore_for_velocity(spec.mass_flow_kg_s, rho, spec.design_velocity_m_s)
+    return {"header_m": spec.header_inner_diameter_m or auto,
+            "transfer_m": spec.transfer_line_inner_diameter_m or auto,
+            "sized_for_velocity_m": auto}
 
 
 @dataclass
@@ -141,7 +174,9 @@ class Loop:
     edges: np.ndarray | None = None
     edge_mdot: np.ndarray | None = None
     edge_length: np.ndarray | None = None
-    edge_kind: np.ndarray | None = None  # 0 header/jumper, 1 bonded tube, 2 cold plate
+    edge_kind: np.ndarray | None = None  # 0 header, 1 bonded tube, 2 cold plate, 3 transfer
+    #: per radiator section: channel flows (kg/s) from the split and the max/min ratio
+    channel_split: list = field(default_factory=list)
     bonded: list = field(default_factory=list)
     wall_links: list[LinkTerm] = field(default_factory=list)
     plate_links: dict[int, LinkTerm] = field(default_factory=dict)
@@ -172,16 +207,25 @@ class Loop:
             pf = pipe_flow(fl, T, self.edge_mdot[tube], s.pipe_inner_diameter_m,
                            self.edge_length[tube], s.pipe_roughness_m, 0.0, s.pump_efficiency)
             dp[tube] = pf.pressure_drop
-        hdr = self.edge_kind == 0
-        if hdr.any():
-            pf = pipe_flow(fl, T, self.edge_mdot[hdr], 2 * s.pipe_inner_diameter_m,
-                           self.edge_length[hdr], s.pipe_roughness_m, 0.0, s.pump_efficiency)
-            dp[hdr] = pf.pressure_drop
+        bores = loop_bores(s)
+        for kind, bore in ((0, bores["header_m"]), (3, bores["transfer_m"])):
+            sel = self.edge_kind == kind
+            if sel.any():
+                pf = pipe_flow(fl, T, self.edge_mdot[sel], bore, self.edge_length[sel],
+                               s.pipe_roughness_m, 0.0, s.pump_efficiency)
+                dp[sel] = pf.pressure_drop
         dp[self.edge_kind == 2] = s.coldplate_pressure_drop_pa
         total = _longest_path(self.edges, dp, self.nodes["pump"][0])
         q = s.mass_flow_kg_s / float(fl.density(T))
+        by_kind = {name: float(_longest_path(self.edges, np.where(self.edge_kind == k, dp, 0.0),
+                                             self.nodes["pump"][0]))
+                   for k, name in ((0, "headers_pa"), (1, "channels_pa"), (2, "cold_plates_pa"),
+                                   (3, "transfer_lines_pa"))}
+        mal = max((c["maldistribution"] for c in self.channel_split), default=1.0)
         return {"pressure_drop_pa": total, "volume_flow_m3_s": q,
-                "pump_power_w": total * q / s.pump_efficiency, "mean_temperature_k": T}
+                "pump_power_w": total * q / s.pump_efficiency, "mean_temperature_k": T,
+                "header_bore_m": bores["header_m"], "transfer_line_bore_m": bores["transfer_m"],
+                "pressure_drop_by_kind_pa": by_kind, "maldistribution": mal}
 
     def heat_transfer(self, T_mean_k: float) -> float:
         """Tube heat-transfer coefficient (W/m²/K) of one radiator tube at a mean temperature."""
@@ -241,6 +285,30 @@ def _longest_path(edges: np.ndarray, weight: np.ndarray, source: int) -> float:
                             default=0.0))
 
 
+def _channel_split(fl, spec: LoopSpec, lines, total: float, d_header: float,
+                   t_k: float) -> np.ndarray:
+    """Channel flows (kg/s) of parallel channels between a supply and a return header from
+    their resistances (:mod:`thermosat.physics.hydraulics`), properties at ``t_k``."""
+    from thermosat.physics.hydraulics import manifold_path_dp, parallel_split
+
+    if len(lines) == 1:
+        return np.array([total])
+    T = float(np.clip(t_k, fl.T_min, fl.T_max))
+    rho, mu = float(fl.density(T)), float(fl.viscosity(T))
+    ch_len = np.array([np.linalg.norm(np.diff(ln, axis=0), axis=1).sum() for ln in lines])
+    starts = np.array([ln[0] for ln in lines])
+    ends = np.array([ln[-1] for ln in lines])
+    sup = np.linalg.norm(np.diff(starts, axis=0), axis=1)
+    ret = np.linalg.norm(np.diff(ends, axis=0), axis=1)
+
+    def path_dp(m):
+        return manifold_path_dp(m, ch_len, sup, ret, spec.pipe_inner_diameter_m, d_header,
+                                rho, mu, spec.pipe_roughness_m)
+
+    m, _dp = parallel_split(total, path_dp, len(lines))
+    return m
+
+
 def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection],
                packages: list, *, ds_m: float | None = None, t_guess_k: float = 300.0) -> Loop:
     """Add coolant loop ``name`` to ``model``: fluid part ``<name>_fluid`` and its terms.
@@ -272,7 +340,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     first_c = plane_axes(sec_meshes[0].mesh.points)[0]
     pump = add_node(first_c)
     split = add_node(first_c)
-    connect(pump, split, M, 0)
+    connect(pump, split, M, 3)
     merge = add_node(first_c)
     pkg_nodes = []
     n_pkg = max(len(packages), 1)
@@ -286,26 +354,41 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
         connect(split, merge, M, 0)
     prev = merge
     bonded_specs = []  # (section index, edge ids, polyline points per edge)
+    bores = loop_bores(spec)
+    splits = []
     for si, (sec, part) in enumerate(zip(sections, sec_meshes)):
         mesh = part.mesh
         area = float(np.mean(np.linalg.norm(np.ptp(mesh.points, axis=0)))) / np.sqrt(
             max(mesh.n_cells, 1))
         ds = ds_m or max(area, 1e-3)
         lines = path_points(mesh, sec.region, spec.layout, spec.pipe_pitch_m, ds)
-        sec_in = add_node(lines[0][0])
-        sec_out = add_node(lines[-1][-1])
-        connect(prev, sec_in, M, 0)
-        m_line = M / len(lines)
-        for line in lines:
-            ids = [add_node(p) for p in line]
-            connect(sec_in, ids[0], m_line, 0)
+        m_ch = _channel_split(fl, spec, lines, M, bores["header_m"], t_guess_k)
+        splits.append({"section": sec.wall_part, "channel_mdot_kg_s": m_ch,
+                       "maldistribution": float(m_ch.max() / m_ch.min())})
+        # Z-type manifold: the supply header links the channel inlets, the return header the
+        # outlets; the section leaves after the last channel
+        # (unbonded header nodes at each channel's inlet and outlet; a single serpentine
+        # channel connects straight to the transfer lines)
+        n_ch = len(lines)
+        ids_all = [[add_node(p) for p in line] for line in lines]
+        sup = [add_node(ln[0]) for ln in lines] if n_ch > 1 else [ids_all[0][0]]
+        ret = [add_node(ln[-1]) for ln in lines] if n_ch > 1 else [ids_all[0][-1]]
+        connect(prev, sup[0], M, 3)
+        for j in range(n_ch - 1):
+            connect(sup[j], sup[j + 1], float(m_ch[j + 1:].sum()), 0)
+        for j, (ids, m_line) in enumerate(zip(ids_all, m_ch)):
+            if n_ch > 1:
+                connect(sup[j], ids[0], float(m_line), 0)
             e0 = len(edges)
             for a, b in zip(ids[:-1], ids[1:]):
-                connect(a, b, m_line, 1)
+                connect(a, b, float(m_line), 1)
             bonded_specs.append((si, np.arange(e0, len(edges))))
-            connect(ids[-1], sec_out, m_line, 0)
-        prev = sec_out
-    connect(prev, pump, M, 0)
+            if n_ch > 1:
+                connect(ids[-1], ret[j], float(m_line), 0)
+        for j in range(n_ch - 1):
+            connect(ret[j], ret[j + 1], float(m_ch[:j + 1].sum()), 0)
+        prev = ret[-1]
+    connect(prev, pump, M, 3)
 
     P = np.array(pts)
     E = np.array(edges, np.int64)
@@ -317,7 +400,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     loop = Loop(name, spec, part.name, nodes={"pump": np.array([pump]),
                                               "packages": np.array(pkg_nodes, np.int64)},
                 edges=E, edge_mdot=np.array(mdot), edge_length=lengths,
-                edge_kind=np.array(kind))
+                edge_kind=np.array(kind), channel_split=splits)
     h0 = loop.heat_transfer(t_guess_k)
     loop.h_w_m2k = h0
     g_wall = loop.wall_conductance_w_mk(h0)

@@ -172,6 +172,8 @@ class PackageSpec:
     active_thickness_m : thickness of the heat-generating layer at the junction face (m),
         (0, die thickness]; equal to the die thickness = power through the whole die
     t_junction_max_k : junction limit (K), [250, 600]
+    rated_power_w : the part's rated (maximum sustained) power (W), or None = no rating;
+        running above it is a violated limit like the junction temperature
     """
 
     die: Block
@@ -185,6 +187,7 @@ class PackageSpec:
     power_map: np.ndarray | None = field(default=None, compare=False)
     active_thickness_m: float = 10e-6
     t_junction_max_k: float = 363.15
+    rated_power_w: float | None = None
 
     def __post_init__(self):
         for role in ("die", "lid", "cold_plate"):
@@ -214,6 +217,8 @@ class PackageSpec:
         _check("power_w", self.power_w, 0.0, 1.0e5, "W", lo_open=False)
         _check("active_thickness_m", self.active_thickness_m, 0.0, self.die.thickness_m, "m")
         _check("t_junction_max_k", self.t_junction_max_k, 250.0, 600.0, "K", lo_open=False)
+        if self.rated_power_w is not None:
+            _check("rated_power_w", self.rated_power_w, 0.0, 1.0e5, "W")
         # footprints must nest: die ⊆ lid ⊆ cold plate (all centred)
         chain = [("die", self.die)] + ([("lid", self.lid)] if self.lid is not None else []) \
             + [("cold_plate", self.cold_plate)]

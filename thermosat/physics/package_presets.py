@@ -45,6 +45,13 @@ With a 300 K fluid the hand calculation gives mean junction temperatures of 335 
 342 K (B200) and 352 K (GB300); the FE maxima are ~340, 351 and 363 K — the GB300-class part
 reaches its 90 °C limit at a 300 K coolant.
 
+Rated power (``rated_power_w``, the most the part is run at; above it is a violated limit):
+Dojo D1 400 W (Tesla AI Day 2021: "400 W TDP" for D1 on 645 mm²); B200 1000 W (NVIDIA
+DGX B200 / HGX B200 configurable TDP up to 1000 W per GPU; the B200 in GB200 NVL72 runs at
+up to 1200 W, so the MISSION.md range is 1.0–1.2 kW: the lower, air/liquid HGX value is
+used); GB300 / Blackwell Ultra 1400 W (NVIDIA GB300 NVL72, up to 1.4 kW per GPU, MISSION.md).
+The preset's ``power_w`` equals its rating (the operating point is set by the satellite).
+
 Junction limit: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
 throttle (MISSION.md).
 """
@@ -63,6 +70,7 @@ __all__ = [
     "GREASE_TIM2",
     "INDIUM_TIM1",
     "PRESETS",
+    "RATED_POWER_W",
     "SILICON",
     "b200",
     "dojo_d1",
@@ -86,6 +94,10 @@ T_JUNCTION_MAX_K = 363.15
 AREA_FACTOR = 4.0
 
 
+#: rated power per preset (W), sources in the module docstring
+RATED_POWER_W = {"dojo_d1": 400.0, "b200": 1000.0, "gb300": 1400.0}
+
+
 def _spec(die_xy, lid_xy, cp_xy, power_w, r_cp_k_w) -> PackageSpec:
     lidded = lid_xy is not None
     base = PackageSpec(
@@ -95,23 +107,24 @@ def _spec(die_xy, lid_xy, cp_xy, power_w, r_cp_k_w) -> PackageSpec:
         tim2=GREASE_TIM2 if lidded else None,
         cold_plate=Block(cp_xy[0], cp_xy[1], 3.0e-3, **COPPER),
         h_w_m2k=1.0e4, area_factor=AREA_FACTOR, power_w=power_w,
-        t_junction_max_k=T_JUNCTION_MAX_K)
+        t_junction_max_k=T_JUNCTION_MAX_K, rated_power_w=power_w)
     return base.replace(h_w_m2k=h_for_cold_plate_resistance(base, r_cp_k_w))
 
 
 @cache
 def _dojo() -> PackageSpec:
-    return _spec((25.4e-3, 25.4e-3), (45e-3, 45e-3), (70e-3, 70e-3), 400.0, 0.04)
+    return _spec((25.4e-3, 25.4e-3), (45e-3, 45e-3), (70e-3, 70e-3), RATED_POWER_W["dojo_d1"],
+                 0.04)
 
 
 @cache
 def _b200() -> PackageSpec:
-    return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), 1000.0, 0.035)
+    return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), RATED_POWER_W["b200"], 0.035)
 
 
 @cache
 def _gb300() -> PackageSpec:
-    return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), 1400.0, 0.03)
+    return _spec((50e-3, 32e-3), None, (90e-3, 70e-3), RATED_POWER_W["gb300"], 0.03)
 
 
 def dojo_d1(**changes) -> PackageSpec:

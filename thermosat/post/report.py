@@ -6,7 +6,7 @@ from pathlib import Path
 
 from thermosat.common.atomic import atomic_write_text
 
-__all__ = ["tier_table", "write_report"]
+__all__ = ["tier_table", "write_report", "readings_table"]
 
 C0 = 273.15
 
@@ -23,7 +23,8 @@ def tier_table(rows: list[dict]) -> str:
     """Plain-text table of the tiers for the terminal."""
     head = (f"{'tier':<5} {'alt km':>6} {'compute kW':>10} {'PV kW':>7} {'cells m²':>9} "
             f"{'radiator m²':>11} {'total m²':>9} {'Tj max K':>9} {'cells K':>8} "
-            f"{'coolant K':>13} {'W/m²':>6} {'mass kg':>8} {'W/kg':>6}  binding")
+            f"{'coolant K':>13} {'chip/rated W':>11} {'W/m²':>6} {'mass kg':>8} {'W/kg':>6}"
+            f"  binding")
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
@@ -32,11 +33,36 @@ def tier_table(rows: list[dict]) -> str:
             f"{_n(r['radiator_area_m2']):>11} {_n(r['total_area_m2']):>9} "
             f"{r['max_junction_temp_k']:>9.2f} {r['max_cell_temp_k']:>8.1f} "
             f"{r['coolant_min_temp_k']:>6.1f}–{r['coolant_max_temp_k']:<6.1f} "
+            f"{_chip(r):>11} "
             f"{r['radiator_flux_w_m2']:>6.0f} {r['mass_kg']:>8.0f} "
             f"{_n(r['specific_power_w_kg']):>6}  {r['binding_constraint']}"
             + ("" if r["feasible"] else "  (INFEASIBLE)")
             + (f"  [violated: {', '.join(r['violations'])}]" if r.get("violations") else ""))
     return "\n".join(lines)
+
+
+def _chip(r: dict) -> str:
+    """Per-chip power / rating (W), e.g. ``1399/1400``."""
+    p, q = r.get("chip_power_w"), r.get("chip_rated_power_w")
+    if p is None:
+        return "—"
+    return f"{p:.0f}/{q:.0f}" if q is not None and q == q else f"{p:.0f}/—"
+
+
+def readings_table(plans: dict[str, dict[str, dict]]) -> list[str]:
+    """Markdown table of the readings of the article's "30 kW" and "12 to 24 chips" per tier:
+    ``plans[tier][reading]`` = :meth:`~thermosat.case.load.Case.compute_plan` dicts."""
+    md = ["| tier | reading | chips | W per chip | rating W | compute demand | rating |",
+          "|---|---|---|---|---|---|---|"]
+    for tier, by in plans.items():
+        for reading, p in by.items():
+            pc, rated = p["chip_power_w"], p["chip_rated_power_w"]
+            ok = "—" if pc is None or rated is None else (
+                "met" if pc <= rated * (1 + 1e-12) else f"**exceeded by {pc - rated:.0f} W**")
+            md.append(f"| {tier.upper()} | {reading} | {p['n_chips']} | {_n(pc, '.0f')} | "
+                      f"{_n(rated, '.0f')} | {_n(None if p['demand_w'] is None else p['demand_w'] / 1e3, '.1f')} kW | "
+                      f"{ok} |")
+    return md
 
 
 # --- surface exchange -----------------------------------------------------------------------
@@ -86,8 +112,10 @@ def _rel(path: str, base: Path) -> str:
     return os.path.relpath(path, base)
 
 
-def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[str, str]) -> Path:
-    """Write the Markdown report to ``path`` atomically."""
+def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[str, str],
+                 plans: dict[str, dict[str, dict]] | None = None) -> Path:
+    """Write the Markdown report to ``path`` atomically (``plans``: the compute readings per
+    tier for the side-by-side table, see :func:`readings_table`)."""
     path = Path(path)
     base = path.parent
     md = ["# thermosat sizing report", "",
@@ -97,22 +125,46 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
           "(°C alongside).", "", "## Summary", "",
           "| tier | altitude | compute | PV | cells | radiator | total | junction max "
           "(limit) | cells max | coolant min–max | radiator flux | mass | W/kg | binding |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    md[-2] = md[-2].replace("| cells max |", "| chip / rated |  cells max |")
     for r in rows:
         md.append(
             f"| {r['tier'].upper()} | {r['altitude_km']:.0f} km | "
             f"{r['compute_power_w'] / 1e3:.2f} kW | {r['pv_power_w'] / 1e3:.2f} kW | "
             f"{r['cell_area_m2']:.1f} m² | {_n(r['radiator_area_m2'])} m² | "
             f"{_n(r['total_area_m2'])} m² | {_k(r['max_junction_temp_k'])} "
-            f"({r['junction_limit_k']:.1f} K) | {_k(r['max_cell_temp_k'])} | "
+            f"({r['junction_limit_k']:.1f} K) | {_chip(r)} W | {_k(r['max_cell_temp_k'])} | "
             f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K | "
             f"{r['radiator_flux_w_m2']:.0f} W/m² | {r['mass_kg']:.0f} kg | "
             f"{_n(r['specific_power_w_kg'])} | {r['binding_constraint']}"
             + ("" if r["feasible"] else " **(infeasible)**") + " |")
+    if plans:
+        md += ["", "## Chips, rating and the article's \"30 kW\"", "",
+               "A chip never runs above its rated power. The article's 30 kW and its 12 to "
+               "24 chips per tier cannot both hold with rated parts; the readings side by "
+               "side (the sized one is the case's `compute.reading`):", ""]
+        md += readings_table(plans)
     for r in rows:
         t = r["tier"].upper()
         md += ["", f"## {t} ({r['altitude_km']:.0f} km, β = {r['beta_deg']:.0f}°)", "",
                r["message"], ""]
+        if r.get("chip_power_w") is not None:
+            md += [f"Chips: {r.get('n_chips', '—')} at {r['chip_power_w']:.0f} W each (rated "
+                   f"{_n(r.get('chip_rated_power_w'), '.0f')} W, reading "
+                   f"`{r.get('compute_reading', '—')}`). Sized against the "
+                   f"`{r.get('hot_case', '—')}` environment.", ""]
+        if r.get("cold_case"):
+            md += [f"Cold case `{r['cold_case']}` (steady, sized areas): coolant min "
+                   f"{_k(r['cold_case_coolant_min_k'])}, {r['freeze_margin_k']:.1f} K above "
+                   f"freezing (required {r.get('required_freeze_margin_k', 0):g} K: "
+                   f"{'met' if r.get('freeze_ok') else '**not met**'}); junction max "
+                   f"{_k(r.get('cold_case_junction_max_k'))}, cells max "
+                   f"{_k(r.get('cold_case_cell_max_k'))}.", ""]
+        if r.get("header_bore_m") is not None:
+            md += [f"Hydraulics: headers {1e3 * r['header_bore_m']:.1f} mm, transfer lines "
+                   f"{1e3 * r['transfer_line_bore_m']:.1f} mm, loop Δp "
+                   f"{r['loop_pressure_drop_pa'] / 1e3:.1f} kPa, channel flow max/min "
+                   f"{r['channel_maldistribution']:.3f}.", ""]
         if r.get("violations"):
             md += [f"**Limits violated at the design point: {', '.join(r['violations'])}**", ""]
         elif "violations" in r:

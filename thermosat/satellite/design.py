@@ -12,7 +12,7 @@ from thermosat.physics.package import PackageSpec
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)
 
-__all__ = ["SatelliteDesign", "WING_STACK", "ENERGY_TOL_REL", "limit_violations"]
+__all__ = ["SatelliteDesign", "WING_STACK", "ENERGY_TOL_REL", "limit_violations", "chip_limits"]
 
 #: relative energy imbalance above which a steady result is flagged (solves reach ~1e-12)
 ENERGY_TOL_REL = 1e-6
@@ -60,6 +60,12 @@ class SatelliteDesign:
     cell_max_k: float | None = None
     # surface exchange: wing–panel–bus infrared exchange (acts only when there are wings)
     surface_exchange: bool = True
+    # --- issue 12 part A (kept at the end to ease merging) ---
+    #: areal mass of the wing construction (kg/m² of planform: face sheets, core, adhesive,
+    #: coating, closeouts; tubes and coolant are counted by the loop); None = the layers'
+    wing_areal_mass_kg_m2: float | None = None
+    #: name of the environment case this design was built for (``hot``, ``cold``, ...)
+    environment_name: str = "nominal"
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -79,6 +85,9 @@ class SatelliteDesign:
         if not isinstance(self.surface_exchange, (bool, np.bool_)):  # surface exchange
             raise InputError(f"satellite surface_exchange: {self.surface_exchange!r} must be "
                              "true or false")
+        if self.wing_areal_mass_kg_m2 is not None and not self.wing_areal_mass_kg_m2 > 0:
+            raise InputError(f"satellite wing_areal_mass_kg_m2: {self.wing_areal_mass_kg_m2} "
+                             "must be > 0 kg/m² (or None)")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 
@@ -104,13 +113,26 @@ class SatelliteDesign:
 
 def limit_violations(limits: dict) -> list[str]:
     """Names of the limits a result's ``limits`` dict fails (a NaN margin fails too):
-    ``junction``, ``cells``, ``coolant_freeze``, ``coolant_boil`` (closer than the required
-    margin) and ``energy_balance`` (relative imbalance above its tolerance)."""
+    ``chip_power`` (a chip above its rated power), ``junction``, ``cells``,
+    ``coolant_freeze``, ``coolant_boil`` (closer than the required margin) and
+    ``energy_balance`` (relative imbalance above its tolerance)."""
     need = limits["required_coolant_margin_k"]
-    ok = {"junction": limits["junction_margin_k"] >= 0.0,
+    ok = {"chip_power": limits.get("chip_power_margin_w", 0.0) >= 0.0,
+          "junction": limits["junction_margin_k"] >= 0.0,
           "cells": limits["cell_margin_k"] >= 0.0,
           "coolant_freeze": limits["freeze_margin_k"] >= need,
           "coolant_boil": limits["boil_margin_k"] >= need,
           "energy_balance": limits.get("energy_imbalance_rel", 0.0)
           <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL)}
     return [k for k, v in ok.items() if not v]
+
+
+def chip_limits(design: SatelliteDesign, compute_w: float) -> dict:
+    """Per-chip power (W) at ``compute_w`` of compute shared by the packages, the package's
+    rated power (W, NaN = no rating) and the margin rating − power (W; +inf without a
+    rating, so that an unrated part never fails the ``chip_power`` limit)."""
+    per = float(compute_w) / design.n_packages
+    rated = design.package.rated_power_w
+    return {"chip_power_w": per,
+            "chip_rated_power_w": float(rated) if rated is not None else float("nan"),
+            "chip_power_margin_w": float(rated) - per if rated is not None else float("inf")}

@@ -23,7 +23,8 @@ from thermosat.physics.environment import OrbitEnvironment
 from thermosat.physics.loop import Loop, RadiatorSection, build_loop
 from thermosat.physics.package import Package, build_package
 from thermosat.physics.panel import FluxProvider, Panel, PanelSpec, build_panel
-from thermosat.satellite.design import ENERGY_TOL_REL, WING_STACK, SatelliteDesign, limit_violations
+from thermosat.satellite.design import (ENERGY_TOL_REL, WING_STACK, SatelliteDesign, chip_limits,
+                                       limit_violations)
 from thermosat.satellite.geometry import (_axis, add_satellite_exchange, wing_mesh,
                                           with_oriented_faces)
 from thermosat.satellite.result import OrbitResult, SatelliteResult
@@ -237,6 +238,9 @@ class Satellite:
 
     def _result(self, res, p_pv, p_pump, p_c, history, convs, wall) -> SatelliteResult:
         d, m, T = self.design, self.model, res.T
+        # chips burn at most their rated total when a cap is set (rated_compute_w); the rest
+        # of the electricity stays in the cells (shunt)
+        burned = min(p_c, self.rated_compute_w)
         temps = self.temperatures(T)
         lim = self.loop.limits(m, T)
         jl = d.package.t_junction_max_k
@@ -249,14 +253,16 @@ class Satellite:
             "coolant_message": lim.message,
             "energy_imbalance_rel": float(res.energy.imbalance_rel),
             "energy_tolerance_rel": ENERGY_TOL_REL,
+            **chip_limits(d, burned),  # chip above its rating: a violated limit (issue 12)
         }
         limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
-        power = {"pv_w": p_pv, "compute_w": p_c, "pump_w": p_pump,
+        power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": p_c - burned, "pump_w": p_pump,
                  "distribution_losses_w": d.distribution_loss_fraction * p_pv,
                  "heat_to_radiators_w": q_rad,
                  "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
-                 "closure_w": p_pv - p_c - p_pump - d.distribution_loss_fraction * p_pv}
+                 "closure_w": p_pv - burned - (p_c - burned) - p_pump
+                 - d.distribution_loss_fraction * p_pv}
         exchange = (self.exchange.term.exchange_summary(T)  # surface exchange
                      if self.exchange is not None else None)
         return SatelliteResult(d, m, T, res.energy, power, temps, limits, convs, history, wall,

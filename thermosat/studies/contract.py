@@ -9,10 +9,42 @@ __all__ = ["contract_row"]
 def contract_row(tier: str, design, sizing) -> dict:
     """The per-tier JSON row of ``thermosat size --json`` (SI units, K) for ``design``
     (:class:`~thermosat.satellite.design.SatelliteDesign`) sized by ``sizing``
-    (:class:`~thermosat.studies.sizing.SizingResult`)."""
+    (:class:`~thermosat.studies.sizing.SizingResult`).
+
+    Issue 12 keys: ``chip_power_w``, ``chip_rated_power_w``, ``chip_power_margin_w``,
+    ``n_chips``, ``hot_case`` (the environment sized against), ``cold_case``,
+    ``cold_case_coolant_min_k`` and ``freeze_margin_k`` (None until the cold check fills
+    them, :func:`thermosat.studies.bounding.cold_check`), the hydraulics
+    (``header_bore_m``, ``transfer_line_bore_m``, ``loop_pressure_drop_pa``,
+    ``channel_maldistribution``) and ``wing_areal_mass_kg_m2``.
+    """
     r = sizing.result
     mass = sizing.mass.get("total_kg", float("nan"))
     ok = sizing.feasible
+    sd = sizing.design
+    hyd = sizing.satellite.loop.hydraulics(r.temperatures["coolant_mean_k"])
+    return {
+        **_base(tier, design, sizing, r, mass, ok),
+        "chip_power_w": r.limits["chip_power_w"],
+        "chip_rated_power_w": r.limits["chip_rated_power_w"],
+        "chip_power_margin_w": r.limits["chip_power_margin_w"],
+        "n_chips": sd.n_packages,
+        "hot_case": sd.environment_name,
+        "cold_case": None,
+        "cold_case_coolant_min_k": None,
+        "freeze_margin_k": None,
+        "header_bore_m": hyd["header_bore_m"],
+        "transfer_line_bore_m": hyd["transfer_line_bore_m"],
+        "loop_pressure_drop_pa": hyd["pressure_drop_pa"],
+        "loop_pressure_drop_by_kind_pa": hyd["pressure_drop_by_kind_pa"],
+        "channel_maldistribution": hyd["maldistribution"],
+        "wing_areal_mass_kg_m2": (sd.wing_areal_mass_kg_m2 if sd.wing_areal_mass_kg_m2
+                                  is not None else sum(lay.areal_mass_kg_m2
+                                                       for lay in sd.wing_layers)),
+    }
+
+
+def _base(tier, design, sizing, r, mass, ok) -> dict:
     return {
         "tier": tier,
         "feasible": ok,

@@ -85,7 +85,11 @@ def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
     """Thermal/power subsystem mass (kg) from areal densities and the built geometry."""
     panel_area = design.cell_area_m2 + design.panel_radiator_area_m2
     panel = panel_area * sum(layer.areal_mass_kg_m2 for layer in design.layers)
-    wings = design.wing_area_m2 * sum(layer.areal_mass_kg_m2 for layer in design.wing_layers)
+    # the wing construction preset's areal mass (face sheets, core, adhesive, coating,
+    # closeouts) when the design has one, else its layers'
+    wing_areal = (design.wing_areal_mass_kg_m2 if design.wing_areal_mass_kg_m2 is not None
+                  else sum(layer.areal_mass_kg_m2 for layer in design.wing_layers))
+    wings = design.wing_area_m2 * wing_areal
     loop = sat.loop
     fl = loop.fluid
     d_in = design.loop.pipe_inner_diameter_m
@@ -162,6 +166,13 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     state = {"cells": demand_w / ((1 - design.distribution_loss_fraction) * eta
                                   * design.packing * g)}
     evals: list[tuple] = []
+    # a chip is never run above its rating (issue 12): when the demand puts the chips at
+    # their rating, the cells aim half the demand tolerance below it so that an answer
+    # within the tolerance cannot overdrive them
+    n_chips, rated = design.n_packages, design.package.rated_power_w
+    target = demand_w
+    if rated is not None and demand_w >= n_chips * rated * (1.0 - demand_rtol):
+        target = min(demand_w, n_chips * rated) * (1.0 - 0.5 * demand_rtol)
 
     def at(area: float):
         dd = _set_area(replace(design, cell_area_m2=state["cells"]), vary, area)
@@ -172,13 +183,21 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
                 f" less losses does not cover the pump's {r.power['pump_w']:.0f} W"
                 + ("; the steady point is in eclipse" if r.power["pv_w"] <= 0 else "")
                 + "): a design point in sunlight with PV above the pump power is required")
-        state["cells"] *= demand_w / r.power["compute_w"]
+        state["cells"] *= target / r.power["compute_w"]
         f = min(mm[k] for k in increasing)
         evals.append((area, f, s, r, mm, dd))
         return f, mm
 
     x = math.log(float(np.clip(lumped_radiator_area(design, demand_w * 1.05), lo_b, hi_b)))
     f, m = at(math.exp(x))
+    if rated is not None and demand_w / n_chips > rated:
+        a, _, s_, r_, mm, dd = evals[-1]
+        return _infeasible(dd, r_, s_, "chip_power", mm, log, t0,
+                           f"chip_power limit: {demand_w:.0f} W over {n_chips} chips is "
+                           f"{demand_w / n_chips:.0f} W per chip, above the package's rating "
+                           f"{rated:.0f} W (by {demand_w / n_chips - rated:.0f} W): no radiator "
+                           f"area fixes it; use ≥ {math.ceil(demand_w / rated - 1e-9)} chips or "
+                           f"≤ {n_chips * rated:.0f} W of compute")
     floor = junction_floor_k(evals[-1][2], demand_w)
     if floor["junction_floor_k"] > design.package.t_junction_max_k:
         a, _, s_, r_, mm, dd = evals[-1]
@@ -223,7 +242,8 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
         side = 1 if fn >= 0 else -1
         x, f = xn, fn
     def meets_demand(e) -> bool:
-        return abs(e[3].power["compute_w"] / demand_w - 1.0) <= demand_rtol
+        return (abs(e[3].power["compute_w"] / demand_w - 1.0) <= demand_rtol
+                and "chip_power" not in e[3].limits["violations"])
 
     # the answer must deliver the demand: the cell area is updated after every solve, so
     # the smallest feasible area is re-solved with the converged cell area if needed
@@ -248,6 +268,10 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
                            f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator "
                            f"(search bound {hi_b:.0f} m²): {why}")
     a, fbest, s, r, mm, dd = min(feasible, key=lambda e: e[0])
+    if "chip_power" in r.limits["violations"]:
+        return _infeasible(dd, r, s, "chip_power", mm, log, t0,
+                           f"chip_power limit: {r.limits['chip_power_w']:.0f} W per chip is "
+                           f"above the rating {r.limits['chip_rated_power_w']:.0f} W")
     if mm["coolant_freeze"] < 0:
         return _infeasible(dd, r, s, "coolant_freeze", mm, log, t0,
                            f"the area the junction needs ({a:.0f} m²) freezes the coolant "
@@ -281,10 +305,11 @@ def size_case(case) -> dict:
     from thermosat.studies.contract import contract_row
 
     s = case.sizing
-    design = case.to_design()
-    sizing = size_design(design, case.compute.demand_w, vary=s.vary,
+    design = case.to_design(environment=s.sizing_case)
+    sizing = size_design(design, case.compute_demand_w(), vary=s.vary,
                          area_bounds_m2=(s.min_area_m2, s.max_area_m2))
     tier = case.orbit.tier or f"{design.orbit.altitude_m / 1e3:.0f} km"
     row = contract_row(tier, design, sizing)
+    row["compute_reading"] = case.compute.reading
     row.pop("files", None)
     return row

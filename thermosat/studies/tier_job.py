@@ -187,8 +187,13 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
 def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
-             progress=None) -> dict:
-    """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``."""
+             progress=None, cold_design: SatelliteDesign | None = None) -> dict:
+    """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
+
+    ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
+    environment, or None) is checked steady with the sized areas
+    (:func:`thermosat.studies.bounding.cold_check`) and fills the row's ``cold_case`` keys.
+    """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -206,6 +211,18 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")
+    if cold_design is not None:
+        from thermosat.studies.bounding import cold_check, sized_in_environment
+
+        say(f"{tier}: cold-case check ({cold_design.environment_name}, one coupled solve)")
+        cold = cold_check(sized_in_environment(sizing.design, cold_design),
+                          name=cold_design.environment_name)
+        row.update(cold)
+        if not cold["freeze_ok"]:
+            row["message"] += (f"; WARNING: cold case {cold['cold_case']}: coolant "
+                               f"{cold['cold_case_coolant_min_k']:.1f} K, "
+                               f"{cold['freeze_margin_k']:.1f} K above freezing (required "
+                               f"{cold['required_freeze_margin_k']:g} K)")
     # surface exchange: re-size without it to show what it changes
     if sizing.design.exchange_enabled:
         say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
