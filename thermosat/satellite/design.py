@@ -60,6 +60,13 @@ class SatelliteDesign:
     cell_max_k: float | None = None
     # surface exchange: wing–panel–bus infrared exchange (acts only when there are wings)
     surface_exchange: bool = True
+    # --- fidelity-b: fin resolution, cold-plate channel, eclipse power (issue 12) ------------
+    #: elements across one tube pitch of the wings (even, ≥ 2); None: the old isotropic
+    #: element size (two tubes per element: the fin's dip is not resolved)
+    fin_elements_per_pitch: int | None = 8
+    #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
+    #: them, each segment referenced to its local fluid temperature)
+    coldplate_fluid_nodes: int = 6
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -79,6 +86,14 @@ class SatelliteDesign:
         if not isinstance(self.surface_exchange, (bool, np.bool_)):  # surface exchange
             raise InputError(f"satellite surface_exchange: {self.surface_exchange!r} must be "
                              "true or false")
+        fe = self.fin_elements_per_pitch
+        if fe is not None and (int(fe) != fe or fe < 2 or fe % 2):
+            raise InputError(f"satellite fin_elements_per_pitch: {fe} must be an even integer "
+                             "≥ 2 (or None)")
+        if not (int(self.coldplate_fluid_nodes) == self.coldplate_fluid_nodes
+                and 1 <= self.coldplate_fluid_nodes <= 50):
+            raise InputError(f"satellite coldplate_fluid_nodes: {self.coldplate_fluid_nodes} "
+                             "must be an integer in [1, 50]")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 
