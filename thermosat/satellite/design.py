@@ -9,6 +9,7 @@ from thermosat.common.errors import InputError
 from thermosat.physics.loop import LoopSpec
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.package import PackageSpec
+from thermosat.satellite.geometry import FIN_ELEMENTS_PER_PITCH
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)
 
@@ -63,7 +64,7 @@ class SatelliteDesign:
     # --- fidelity-b: fin resolution, cold-plate channel, eclipse power (issue 12) ------------
     #: elements across one tube pitch of the wings (even, ≥ 2); None: the old isotropic
     #: element size (two tubes per element: the fin's dip is not resolved)
-    fin_elements_per_pitch: int | None = 8
+    fin_elements_per_pitch: int | None = FIN_ELEMENTS_PER_PITCH
     #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
     #: them, each segment referenced to its local fluid temperature)
     coldplate_fluid_nodes: int = 6
