@@ -9,6 +9,7 @@ from thermosat.common.errors import InputError
 from thermosat.physics.loop import LoopSpec
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.package import PackageSpec
+from thermosat.satellite.geometry import FIN_ELEMENTS_PER_PITCH
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)
 
@@ -66,6 +67,13 @@ class SatelliteDesign:
     wing_areal_mass_kg_m2: float | None = None
     #: name of the environment case this design was built for (``hot``, ``cold``, ...)
     environment_name: str = "nominal"
+    # --- fidelity-b: fin resolution, cold-plate channel, eclipse power (issue 12) ------------
+    #: elements across one tube pitch of the wings (even, ≥ 2); None: the old isotropic
+    #: element size (two tubes per element: the fin's dip is not resolved)
+    fin_elements_per_pitch: int | None = FIN_ELEMENTS_PER_PITCH
+    #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
+    #: them, each segment referenced to its local fluid temperature)
+    coldplate_fluid_nodes: int = 6
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -88,6 +96,14 @@ class SatelliteDesign:
         if self.wing_areal_mass_kg_m2 is not None and not self.wing_areal_mass_kg_m2 > 0:
             raise InputError(f"satellite wing_areal_mass_kg_m2: {self.wing_areal_mass_kg_m2} "
                              "must be > 0 kg/m² (or None)")
+        fe = self.fin_elements_per_pitch
+        if fe is not None and (int(fe) != fe or fe < 2 or fe % 2):
+            raise InputError(f"satellite fin_elements_per_pitch: {fe} must be an even integer "
+                             "≥ 2 (or None)")
+        if not (int(self.coldplate_fluid_nodes) == self.coldplate_fluid_nodes
+                and 1 <= self.coldplate_fluid_nodes <= 50):
+            raise InputError(f"satellite coldplate_fluid_nodes: {self.coldplate_fluid_nodes} "
+                             "must be an integer in [1, 50]")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 

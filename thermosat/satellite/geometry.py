@@ -50,6 +50,8 @@ __all__ = [
     "bus_mesh",
     "grid_patches",
     "long_edge_axis",
+    "pitch_axis",
+    "FIN_ELEMENTS_PER_PITCH",
     "wing_mesh",
     "with_oriented_faces",
 ]
@@ -78,6 +80,35 @@ _REV = {"tri3": [0, 2, 1], "quad4": [0, 3, 2, 1]}
 
 def _axis(length: float, h: float) -> np.ndarray:
     return np.linspace(0.0, length, max(2, int(np.ceil(length / h)) + 1))
+
+
+#: elements across one tube pitch of a wing (fin resolution). Linear quads with a node on
+#: every tube and on every mid-line between tubes; the fin efficiency converges as h²
+#: (``fin_convergence`` validation case, wing stack at 250 K: error 3.7 % / 0.90 % / 0.22 %
+#: at 2 / 4 / 8 per pitch). 4 keeps the steady solve at ~2× the coarse mesh's cost (VLEO
+#: 397.95 m²: 64 s against 31 s; 8 per pitch: 113 s)
+FIN_ELEMENTS_PER_PITCH = 4
+
+
+def pitch_axis(length: float, pitch: float, per_pitch: int = FIN_ELEMENTS_PER_PITCH
+               ) -> np.ndarray:
+    """Node coordinates (m) across the tube passes of a strip ``length`` wide: a node on
+    every tube centre line and every mid-line between two tubes (the fin tips), and
+    ``per_pitch`` equal elements per pitch between them.
+
+    Tube positions follow :func:`thermosat.physics.loop.path_points` (``n = ⌊length/pitch⌋``
+    passes, ``pitch`` apart, centred; one along the middle of a strip narrower than a pitch).
+    """
+    if per_pitch < 2 or per_pitch % 2:
+        raise InputError(f"fin elements per pitch: {per_pitch} must be an even integer ≥ 2")
+    n_pass = max(1, int(np.floor(length / pitch * (1.0 + 1e-9))))
+    inset = 0.5 * (length - (n_pass - 1) * pitch)
+    tubes = inset + pitch * np.arange(n_pass)
+    breaks = np.unique(np.concatenate([[0.0, length], tubes, tubes[:-1] + 0.5 * pitch]))
+    h = pitch / per_pitch
+    pieces = [np.linspace(a, b, max(1, int(np.ceil((b - a) / h * (1 - 1e-9)))) + 1)[:-1]
+              for a, b in zip(breaks[:-1], breaks[1:]) if b - a > 1e-12 * length]
+    return np.concatenate(pieces + [[length]])
 
 
 def _grid(origin, e_s, e_d, s, d, normal) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +142,14 @@ def with_oriented_faces(mesh: Mesh, regions) -> Mesh:
 
 
 def wing_mesh(k: int, panel_length_m: float, panel_width_m: float, wing_length_m: float,
-              wing_depth_m: float, h: float) -> Mesh:
+              wing_depth_m: float, h: float, pitch_m: float | None = None,
+              per_pitch: int = FIN_ELEMENTS_PER_PITCH) -> Mesh:
     """Wing ``k`` (0: at the low long edge, 1: at the high one) as a quad shell (m).
+
+    Element size ``h`` along the tubes (they run along the wing's longer side, as
+    :func:`~thermosat.physics.loop.path_points` lays them); with ``pitch_m`` the shorter side
+    (across the tubes) follows :func:`pitch_axis` (``per_pitch`` elements per tube pitch, a
+    node on every tube) so the fin's temperature dip between tubes is resolved.
 
     Cells are right-handed about the *inward* normal (towards the other wing): the wing's
     front layer faces the panel's side, its back layer space. Region ``radiator``; boundaries
@@ -128,8 +165,13 @@ def wing_mesh(k: int, panel_length_m: float, panel_width_m: float, wing_length_m
     pos = (0.0 if k == 0 else (W if axis == 0 else L))
     origin = along * (0.5 * edge_len - 0.5 * wing_length_m) + across * pos
     inward = across * (1.0 if k == 0 else -1.0)
-    pts, q = _grid(origin, along, np.array([0.0, 0.0, -1.0]), _axis(wing_length_m, h),
-                   _axis(wing_depth_m, h), inward)
+    s_ax, d_ax = _axis(wing_length_m, h), _axis(wing_depth_m, h)
+    if pitch_m is not None:
+        if wing_length_m >= wing_depth_m:
+            d_ax = pitch_axis(wing_depth_m, pitch_m, per_pitch)
+        else:
+            s_ax = pitch_axis(wing_length_m, pitch_m, per_pitch)
+    pts, q = _grid(origin, along, np.array([0.0, 0.0, -1.0]), s_ax, d_ax, inward)
     m = Mesh(pts, q, "quad4", {"domain": np.arange(len(q)), "radiator": np.arange(len(q))})
     return with_oriented_faces(m, ["radiator"])
 

@@ -89,7 +89,10 @@ class Satellite:
         if d.wing_area_m2 > 0:
             wl = d.wing_area_m2 / 2 / d.wing_width_m
             for k in range(2):
-                wm = wing_mesh(k, xs[-1], d.panel_width_m, wl, d.wing_width_m, h)
+                wm = wing_mesh(k, xs[-1], d.panel_width_m, wl, d.wing_width_m, h,
+                               pitch_m=(d.loop.pipe_pitch_m if d.fin_elements_per_pitch
+                                        else None),
+                               per_pitch=d.fin_elements_per_pitch or 2)
                 wspec = PanelSpec(wm, layers=d.wing_layers, front={"radiator": d.wing_coating},
                                   back={"radiator": d.wing_coating})
                 wing = build_panel(self.model, f"wing{k + 1}", wspec, self.wing_fluxes)
@@ -109,7 +112,8 @@ class Satellite:
                                mesh_density=d.package_mesh_density, origin=origin)
             pk.center = np.asarray(origin, float)
             self.packages.append(pk)
-        self.loop: Loop = build_loop(self.model, "loop", d.loop, sections, self.packages)
+        self.loop: Loop = build_loop(self.model, "loop", d.loop, sections, self.packages,
+                                     ds_m=h if d.fin_elements_per_pitch else None)
         fl = self.loop.fluid
         from thermosat.terms.loads import NodalHeat
 
