@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 
 #: bump when the numerics change, so that cached matrices are recomputed
-ALGORITHM_VERSION = "1"
+ALGORITHM_VERSION = "2"
 
 
 # --------------------------------------------------------------------------------------------
