@@ -144,3 +144,24 @@ def test_empirical_p95_with_infeasible_tail():
     assert unc.empirical_p95(a[:19] + [None]) is None
     # 21 samples, one infeasible: position 0.95·20 = 19 is the largest feasible area
     assert unc.empirical_p95(a + [None]) == 20.0
+
+
+def test_command_line(tmp_path, capsys):
+    """``thermosat uncertainty`` on a local cluster; the rerun computes nothing."""
+    from thermosat.case.load import parse_case
+    from thermosat.cli import main
+
+    case = parse_case(coarse_case("cli"), "coarse").with_values(
+        {**SIZEABLE, "sizing.min_area_m2": BOUNDS[0], "sizing.max_area_m2": BOUNDS[1]})
+    path = tmp_path / "coarse.toml"
+    path.write_text(case.to_toml())
+    argv = ["uncertainty", "--case", str(path), "--tier", "vleo", "--samples", "2",
+            "--workers", "1", "--out", str(tmp_path / "out"), "--json", "--quiet"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["computed"] == 3 and first["uncertainty_samples"] == 2
+    assert main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["computed"] == 0 and again["area_p95_m2"] == first["area_p95_m2"]
+    assert (tmp_path / "out" / "uncertainty" / "vleo" / "summary.json").is_file()
+    assert main(["uncertainty", "--samples", "0"]) == 2
