@@ -22,6 +22,7 @@ COMMANDS = {
     "claims": "check the source article's claims against physics",
     "sweep": "run a design sweep (Dask), resumable",
     "mesh": "check a mesh file (exit 2 with one line if it is unusable) or describe it",
+    "uncertainty": "P95 radiator area of a tier over uncertain inputs (Dask), resumable",
 }
 
 
