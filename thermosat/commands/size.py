@@ -107,8 +107,10 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
 
 
 def run(args: argparse.Namespace) -> int:
+    from thermosat.common.paths import check_output_dir
     from thermosat.post.report import tier_table
 
+    check_output_dir(args.out, "--out")  # before any solving
     result = size_tiers(args.tier, args.case, args.out, curve=not args.no_curve,
                         force=args.force)
     rows = result["tiers"]

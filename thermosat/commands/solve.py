@@ -298,9 +298,11 @@ def format_summary(record: dict, out: Path | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from thermosat.case.load import load_case
+    from thermosat.common.paths import check_output_dir
 
-    case = load_case(args.case)  # a bad case fails here, before anything is created
     out = Path(args.out) if args.out else Path("results") / Path(args.case).stem
+    check_output_dir(out, "--out")  # an unusable --out fails here, before any solving
+    case = load_case(args.case)  # a bad case fails here, before anything is created
     _, res, _, record = solve_case(case, transient=not args.no_transient)
     record = write_outputs(out, case, res, record, vtk=not args.no_vtk)
     record = dict(record, out=str(out))
