@@ -20,11 +20,14 @@ TIERS = ("vleo", "leo", "meo")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tier", default="all", choices=TIERS + ("all",),
-                        help="tier to size (default: all)")
+    parser.add_argument("--tier", default=None, choices=TIERS + ("all",),
+                        help="tier to size (default: all; with --case giving "
+                             "orbit.altitude_km: that altitude)")
     parser.add_argument("--case", metavar="FILE",
                         help="case file (TOML) to start from; its orbit tier is replaced by "
-                             "each sized tier (default: the built-in design of each tier)")
+                             "each sized tier — a case giving orbit.altitude_km is sized at "
+                             "that altitude (not with --tier) (default: the built-in design "
+                             "of each tier)")
     parser.add_argument("--out", metavar="DIR", default="results/size",
                         help="output folder (default: results/size)")
     parser.add_argument("--json", action="store_true",
@@ -39,14 +42,24 @@ def _cases(tier_arg: str, case_path: str | None):
     from thermosat.case.load import load_case
     from thermosat.case.defaults import default_case
 
-    tiers = TIERS if tier_arg == "all" else (tier_arg,)
+    from thermosat.common.errors import InputError
+
+    tiers = TIERS if tier_arg in (None, "all") else (tier_arg,)
     if case_path is None:
         return [(t, default_case(t)) for t in tiers]
     base = load_case(case_path)
+    alt = base.orbit.altitude_km
+    if alt is not None:  # keep the case's own altitude; never drop it silently
+        if tier_arg is not None:
+            raise InputError(f"--tier {tier_arg} with --case {case_path}: the case sets "
+                             f"orbit.altitude_km = {alt:g}, which a tier would replace; drop "
+                             f"--tier to size the case at {alt:g} km, or set orbit.tier in "
+                             f"the case instead")
+        return [(f"{alt:g}km", base)]
     return [(t, base.with_values({"orbit.tier": t, "orbit.altitude_km": None})) for t in tiers]
 
 
-def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results/size", *,
+def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="results/size", *,
                curve: bool = True, force: bool = False, log=None) -> dict:
     """Size the tiers and write every output; returns ``{"tiers": rows, "claims": [...]}``."""
     from thermosat.studies.claims import all_claims
@@ -56,9 +69,9 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     out = Path(out)
+    cases = _cases(tier_arg, case_path)  # a bad case or combination fails before any file
     out.mkdir(parents=True, exist_ok=True)
     rows, texts = [], {}
-    cases = _cases(tier_arg, case_path)
     for tier, case in cases:
         final = out / tier
         fp = case.fingerprint()
@@ -108,7 +121,7 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
 
 def run(args: argparse.Namespace) -> int:
     from thermosat.common.paths import check_output_dir
-    from thermosat.post.report import tier_table
+    from thermosat.post.report import terminal_table
 
     check_output_dir(args.out, "--out")  # before any solving
     result = size_tiers(args.tier, args.case, args.out, curve=not args.no_curve,
@@ -117,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"tiers": rows}, default=float))
     else:
-        print(tier_table(rows))
+        print(terminal_table(rows))
         print()
         for r in rows:
             print(f"{r['tier']}: {r['message']}")

@@ -123,7 +123,12 @@ def _record(case, sat, res, orbit_rec, t_build) -> dict:
         checks["orbit_junction"] = orbit_rec["extremes"]["junction_max_k"] <= lim[
             "junction_limit_k"]
     conv = res.convergence
+    from thermosat.studies.vocabulary import shared_keys
+
     return {
+        # the flat keys every tier row of `thermosat size` has too (studies/vocabulary.py)
+        **shared_keys(res.temperatures, lim, res.power, cell_area_m2=d.cell_area_m2,
+                      radiator_area_m2=d.radiator_area_m2),
         "case": {"source": case.source, "fingerprint": case.fingerprint(),
                  "description": case.description},
         "design": {
@@ -257,8 +262,10 @@ def format_summary(record: dict, out: Path | None) -> str:
         if k.endswith("_mean_k") and k not in ("junction_mean_k", "cell_mean_k",
                                                "coolant_mean_k"):
             row(k[:-7].replace("_", " ") + " mean", v)
-    lines += ["  (coolant margins are to freezing / boiling; required "
-              f"{need:g} K)", "",
+    lines += ["  (coolant margin = distance to freezing / boiling; required "
+              f"{need:g} K, left beyond it: freezing "
+              f"{lim['freeze_margin_k'] - need:+.2f} K, boiling {lim['boil_margin_k'] - need:+.2f} K)",
+              "",
               "power budget (W):",
               f"  PV {p['pv_w']:.1f} = compute {p['compute_w']:.1f} + pump {p['pump_w']:.1f} + "
               f"distribution losses {p['distribution_losses_w']:.1f}  (closure "

@@ -184,6 +184,15 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
     return out
 
 
+def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
+    """The keys ``solve`` writes too (studies/vocabulary.py); the contract's keys win."""
+    from thermosat.studies.vocabulary import shared_keys
+
+    r = sizing.result
+    for k, v in shared_keys(r.temperatures, r.limits, r.power).items():
+        row.setdefault(k, v)
+
+
 def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
@@ -200,6 +209,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                              f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
                              f", coolant min {r['coolant_min_k']:.2f} K"))
     row = contract_row(tier, design, sizing)
+    _add_shared_keys(row, sizing)
     if "energy_balance" in row["violations"]:
         row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
                            f"the tolerance {row['energy_tolerance_rel']:.0e}")
