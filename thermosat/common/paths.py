@@ -93,10 +93,10 @@ def check_output_file(path, flag: str = "--out", *, suffixes: tuple[str, ...] = 
     ``Path(path)``.
     """
     p, _ = _check_common(path, flag)
-    if suffixes and p.suffix.lower() not in suffixes:
-        _fail(flag, path, f"the file name must end in {' or '.join(suffixes)}")
     if p.is_dir():
         _fail(flag, path, "is an existing folder, not a file")
+    if suffixes and p.suffix.lower() not in suffixes:
+        _fail(flag, path, f"the file name must end in {' or '.join(suffixes)}")
     if p.exists() and not os.access(p, os.W_OK):
         _fail(flag, path, "is not writable")
     return Path(path)
