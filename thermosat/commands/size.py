@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 __all__ = ["add_arguments", "run", "size_tiers"]
@@ -67,7 +66,9 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
     from thermosat.post.report import write_report
     from thermosat.studies.tier_job import run_tier
 
-    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    from thermosat.common.progress import note
+
+    log = log or (lambda msg: note(msg, prefix=""))  # silent with --quiet
     out = Path(out)
     cases = _cases(tier_arg, case_path)  # a bad case or combination fails before any file
     out.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _log(msg: str) -> None:
-    print(f"thermosat solve: {msg}", file=sys.stderr, flush=True)
+    from thermosat.common.progress import note
+
+    note(msg, "thermosat solve")  # silent with --quiet
 
 
 def _jsonable(obj):
@@ -91,8 +93,10 @@ def solve_case(case, *, transient: bool = True):
         tr = case.transient
         _log(f"orbit transient: {tr.n_orbits:g} orbit(s), {tr.steps} steps ...")
         try:
+            from thermosat.common.progress import is_quiet
+
             orbit = sat.solve_orbit(res, n_orbits=tr.n_orbits, steps=tr.steps,
-                                    scheme=tr.scheme)
+                                    scheme=tr.scheme, progress=not is_quiet())
             _log(f"transient solved in {orbit.time_s:.1f} s")
             orbit_rec = {"n_orbits": tr.n_orbits, "steps": tr.steps, "scheme": tr.scheme,
                          "extremes": orbit.extremes,
