@@ -4,7 +4,7 @@
 (``python -m thermosat.case.defaults cases``) with every assumption as a comment; a test checks
 that they still equal :func:`default_case`.
 
-What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSION.md)
+What the article gives (``/work/shared/seed/orbital-compute-article.txt``, docs/references.md)
 ------------------------------------------------------------------------------------------
 * "Starlink V3 platform ... roughly 2 tons each, 30 kW of solar capacity, and around 500 m²
   of panel area per satellite" and "Underneath all three tiers, the platform is the same":
@@ -18,7 +18,7 @@ What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSI
   strip area (the strip's back faces the Earth at noon and its front the Sun, so it cannot
   get the coolant cold enough). The default design therefore keeps the article's ~500 m²
   but spends the non-cell part on loop-cooled radiator wings held edge-on to the Sun
-  (MISSION.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
+  (docs/references.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
 * "heterojunction (HJT) silicon cells in the near term": cell technology ``hjt``.
 
 What it does not give, and what is assumed here (each with its reasoning)
@@ -27,14 +27,14 @@ What it does not give, and what is assumed here (each with its reasoning)
   life) rating: A = 30 kW / (η_ref 0.24 × packing 0.90 × 1361 W/m²) = 102.05 m². The rest of
   the 500 m², 397.95 m², is the starting area of the two edge-on radiator wings. At its operating temperature
   and end of life the array then delivers less than 30 kW — which is the point of modelling
-  it. (500 m² of cells would make ~150 kW: MISSION.md notes the article's numbers disagree.)
+  it. (500 m² of cells would make ~150 kW: docs/references.md notes the article's numbers disagree.)
 * **Packing** 0.90 (brief; typical of flat-panel arrays with interconnect gaps).
-* **Coatings**: cell α/ε = 0.75/0.82 (Si cells with cover glass, MISSION.md, via the ``hjt``
-  preset); Z-93 white (α 0.15, ε 0.92, MISSION.md) on the panel back and on both faces of
+* **Coatings**: cell α/ε = 0.75/0.82 (Si cells with cover glass, docs/references.md, via the ``hjt``
+  preset); Z-93 white (α 0.15, ε 0.92, docs/references.md) on the panel back and on both faces of
   the radiator strip. (OSR, α 0.07 / ε 0.74, is the alternative for the sun-facing face.)
 * **Panel shape**: 20 m wide × 25 m long (500 m²); the article gives no shape.
 * **End-of-life factor**: 0.95 for VLEO and LEO, 0.85 for MEO — MEO at 2,000 km sits in the
-  inner radiation belt (MISSION.md: "faster cell degradation") — an *assumption*, not a
+  inner radiation belt (docs/references.md: "faster cell degradation") — an *assumption*, not a
   published degradation figure for HJT in these orbits.
 * **Beta angle**: β = 0°, the design β of every tier. The steady solve is the hot case at
   noon (θ = 0: panel back facing the Earth, full Earth IR and albedo on it) and β = 0 gives
@@ -45,8 +45,8 @@ What it does not give, and what is assumed here (each with its reasoning)
   plate), not the Dojo D1's 400 W. The article's "Dojo 2" has no published power or package
   data; a Dojo-D1-class package (``dojo_d1``) at these powers would far exceed its limit.
 * **Junction limit**: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
-  throttle (MISSION.md).
-* **Coolant**: ammonia (ISS-style loops, MISSION.md; freezes at 195.5 K) at 3.0 MPa, where it
+  throttle (docs/references.md).
+* **Coolant**: ammonia (ISS-style loops, docs/references.md; freezes at 195.5 K) at 3.0 MPa, where it
   boils at 338.9 K (``Fluid("ammonia", 3e6).T_boil``) — liquid with margin at the hot end
   (the loop runs ~260–270 K in the hot case). 1.0 kg/s (coolant rise ≈ 6 K at 27 kW with
   c_p ≈ 4.6 kJ/kg/K); 10 mm tubes on a 0.25 m pitch, parallel channels; freeze/boil margin
@@ -97,9 +97,9 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
                                "the panel back facing the Earth (hot case); dawn-dusk SSOs "
                                "see 60-90 deg most of the year"),
     ("orbit", "steady_theta_deg", 0.0, "steady design point at noon: the hot case"),
-    ("orbit", "solar_constant_w_m2", 1361.0, "MISSION.md reference value (±3.4 % seasonal)"),
-    ("orbit", "albedo", 0.30, "MISSION.md reference value"),
-    ("orbit", "earth_ir_w_m2", 237.0, "Earth OLR 237-238 W/m² (MISSION.md)"),
+    ("orbit", "solar_constant_w_m2", 1361.0, "docs/references.md reference value (±3.4 % seasonal)"),
+    ("orbit", "albedo", 0.30, "docs/references.md reference value"),
+    ("orbit", "earth_ir_w_m2", 237.0, "Earth OLR 237-238 W/m² (docs/references.md)"),
     ("panel", "cell_area_m2", CELL_AREA_M2,
      "'30 kW of solar capacity' read as nameplate (AM0, 28 °C, beginning of life): "
      "30 kW / (0.24 × 0.90 × 1361 W/m²)"),
@@ -109,26 +109,26 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("panel", "width_m", 20.0, "assumption: 20 m × 25 m panel (the article gives no shape)"),
     ("panel", "element_size_m", 0.5, "~2e4 unknowns, steady solve in seconds"),
     ("panel", "cell", "hjt", "'heterojunction (HJT) silicon cells in the near term' (article); "
-                             "η 24 %, −0.24 %/K (MISSION.md), α/ε 0.75/0.82"),
+                             "η 24 %, −0.24 %/K (docs/references.md), α/ε 0.75/0.82"),
     ("panel", "packing", PACKING, "active cell fraction of the cell strip (assumption)"),
     ("panel", "eol_factor", dict(_EOL),
      "assumption: end-of-life efficiency 0.95 in VLEO/LEO, 0.85 in MEO (inner radiation belt "
-     "at 2,000 km, MISSION.md: faster degradation)"),
-    ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (MISSION.md) on the shaded side"),
+     "at 2,000 km, docs/references.md: faster degradation)"),
+    ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (docs/references.md) on the shaded side"),
     ("panel", "radiator_front", "z93", "Z-93 white on the radiator strip's sun-facing face too "
                                        "(osr, α 0.07 / ε 0.74, is the alternative)"),
     ("wings", "area_m2", PANEL_RADIATOR_AREA_M2,
      "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
-     "(MISSION.md: edge-on radiators run much colder); the sizing finds the area needed"),
+     "(docs/references.md: edge-on radiators run much colder); the sizing finds the area needed"),
     ("wings", "width_m", 5.0, "assumption: 5 m wide wings"),
-    ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md)"),
+    ("wings", "coating", "z93", "Z-93 white on both wing faces (docs/references.md)"),
     ("compute", "n_chips", dict(_N_CHIPS),
      "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
     ("compute", "chip", "gb300",
      "~25-28 kW of compute over 12-24 chips is 1.0-2.3 kW per chip: GB300 class (1.4 kW, "
      "0.03 K/W cold plate); 'Dojo 2' has no published package data, a Dojo D1 is 400 W"),
     ("compute", "demand_w", 30e3, "sizing target: the 30 kW platform (article)"),
-    ("loop", "fluid", "ammonia", "ISS-style ammonia loops (MISSION.md); freezes at 195.5 K"),
+    ("loop", "fluid", "ammonia", "ISS-style ammonia loops (docs/references.md); freezes at 195.5 K"),
     ("loop", "pressure_pa", 3.0e6, "3 MPa: boils at 338.9 K, liquid with margin at the hot end"),
     ("loop", "mass_flow_kg_s", 1.0, "coolant rise ≈ 6 K at 27 kW (c_p ≈ 4.6 kJ/kg/K)"),
     ("loop", "pipe_inner_diameter_m", 0.010, "10 mm radiator tubes (LoopSpec default)"),
@@ -143,7 +143,7 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
      "assumption: 5 % conversion and distribution losses (heat into the coolant)"),
     ("limits", "cell_max_k", 393.15, "hjt preset maximum operating temperature (120 °C)"),
     ("limits", "junction_max_k", 363.15, "90 °C: data-centre parts throttle at ~85-95 °C "
-                                         "(MISSION.md)"),
+                                         "(docs/references.md)"),
     ("sizing", "vary", "wings", "size the edge-on radiator wings"),
     ("sizing", "min_area_m2", 10.0, "search bracket"),
     ("sizing", "max_area_m2", 3000.0, "search bracket"),

@@ -1,7 +1,7 @@
 """Optical coatings, solar-cell technologies and panel layers, with their sources.
 
-Coating α/ε: MISSION.md reference values (Gilmore, *Spacecraft Thermal Control Handbook*,
-2002, App. A). Cell temperature coefficients: MISSION.md (HJT −0.24 %/K, TOPCon −0.3 %/K,
+Coating α/ε: docs/references.md reference values (Gilmore, *Spacecraft Thermal Control Handbook*,
+2002, App. A). Cell temperature coefficients: docs/references.md (HJT −0.24 %/K, TOPCon −0.3 %/K,
 triple-junction GaAs −0.23 %/K); efficiencies at 28 °C AM0 are typical datasheet values
 (stated per preset).
 """
@@ -81,28 +81,28 @@ class Layer:
 
 
 COATINGS: dict[str, Coating] = {c.name: c for c in [
-    Coating("z93", 0.15, 0.92, "Z-93 white (MISSION.md)"),
-    Coating("az93", 0.15, 0.91, "AZ-93 white (MISSION.md)"),
-    Coating("s13g", 0.26, 0.83, "S13G white (MISSION.md)"),
-    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (MISSION.md)"),
-    Coating("osr", 0.07, 0.74, "optical solar reflector (MISSION.md)"),
-    Coating("black_paint", 0.95, 0.88, "black paint (MISSION.md)"),
-    Coating("si_cells", 0.75, 0.82, "silicon cells with cover glass (MISSION.md)"),
-    Coating("gaas_cells", 0.88, 0.80, "GaAs cells (MISSION.md)"),
+    Coating("z93", 0.15, 0.92, "Z-93 white (docs/references.md)"),
+    Coating("az93", 0.15, 0.91, "AZ-93 white (docs/references.md)"),
+    Coating("s13g", 0.26, 0.83, "S13G white (docs/references.md)"),
+    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (docs/references.md)"),
+    Coating("osr", 0.07, 0.74, "optical solar reflector (docs/references.md)"),
+    Coating("black_paint", 0.95, 0.88, "black paint (docs/references.md)"),
+    Coating("si_cells", 0.75, 0.82, "silicon cells with cover glass (docs/references.md)"),
+    Coating("gaas_cells", 0.88, 0.80, "GaAs cells (docs/references.md)"),
     Coating("black_body", 1.0, 1.0, "ideal black surface (VALIDATION case 4)"),
 ]}
 
 CELLS: dict[str, CellTechnology] = {c.name: c for c in [
     CellTechnology("hjt", 0.24, -0.0024, alpha=0.75, epsilon=0.82,
-                   source="HJT silicon: γ −0.24 %/K (MISSION.md); η ≈ 24 % (datasheet class)"),
+                   source="HJT silicon: γ −0.24 %/K (docs/references.md); η ≈ 24 % (datasheet class)"),
     CellTechnology("topcon", 0.23, -0.0030, alpha=0.75, epsilon=0.82,
-                   source="TOPCon silicon: γ −0.30 %/K (MISSION.md); η ≈ 23 %"),
+                   source="TOPCon silicon: γ −0.30 %/K (docs/references.md); η ≈ 23 %"),
     CellTechnology("tandem", 0.30, -0.0020, alpha=0.80, epsilon=0.84,
                    source="perovskite–silicon tandem: η ≈ 30 % (lab class), γ ≈ −0.20 %/K "
                           "(published tandem coefficients are lower than silicon's); "
                           "not flight-proven"),
     CellTechnology("gaas3j", 0.30, -0.0023, alpha=0.88, epsilon=0.80,
-                   source="triple-junction GaAs: γ −0.23 %/K (MISSION.md); η ≈ 30 % AM0 "
+                   source="triple-junction GaAs: γ −0.23 %/K (docs/references.md); η ≈ 30 % AM0 "
                           "(space datasheet class)"),
 ]}
 
