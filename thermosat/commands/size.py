@@ -1,7 +1,7 @@
 """``thermosat size``: the main job — radiator sizing per orbital tier.
 
 Prints a table per tier (or, with ``--json``, one JSON object ``{"tiers": [...]}`` on stdout;
-progress goes to stderr), and writes into ``--out``: ``results.json``, ``report.md``, and one
+progress goes to stderr), and writes into ``--out``: ``results.json``, ``report.md``, ``report.html`` (self-contained), and one
 folder per tier with ``result.json``, ``satellite.vtm``, PNG renders and plots. Each tier's
 folder is written under a temporary name and renamed when complete, and a rerun skips tiers
 whose finished folder matches the same case (so an interrupted run loses nothing finished).
@@ -114,9 +114,14 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
     result = {"tiers": rows, "claims": claims}
     atomic_write_text(out / "results.json", json.dumps(result, indent=2, default=float))
     write_report(out / "report.md", rows, claims, texts)
+    from thermosat.post.html_report import write_html_report
+
+    log("writing report.html (figures embedded, model description)")
+    write_html_report(out / "report.md", rows, texts)
     for r in rows:
         r["files"]["results_json"] = str(out / "results.json")
         r["files"]["report"] = str(out / "report.md")
+        r["files"]["report_html"] = str(out / "report.html")
     return result
 
 
@@ -136,5 +141,6 @@ def run(args: argparse.Namespace) -> int:
         for r in rows:
             print(f"{r['tier']}: {r['message']}")
         print(f"\nwritten: {args.out}/results.json, {args.out}/report.md, "
+              f"{args.out}/report.html, "
               f"{args.out}/<tier>/ (satellite.vtm, *.png)")
     return 0 if all(r["feasible"] for r in rows) else 1
