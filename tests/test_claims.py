@@ -1,4 +1,4 @@
-"""The article's arithmetic claims, checked by hand (numbers from MISSION.md)."""
+"""The article's arithmetic claims, checked by hand (numbers from docs/references.md)."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ def _claim(name):
 
 
 def test_627_mw_is_544_5_mw():
-    # 330,000 × 1.4 kW + 165,000 × 0.5 kW = 462 + 82.5 = 544.5 MW (MISSION.md)
+    # 330,000 × 1.4 kW + 165,000 × 0.5 kW = 462 + 82.5 = 544.5 MW (docs/references.md)
     c = _claim("terrestrial 627 MW of silicon")
     assert c["numbers"]["computed_mw"] == pytest.approx(544.5)
     assert c["verdict"] == "inconsistent"

@@ -1,6 +1,6 @@
 """Tests of the orbital environment: orbits, eclipse, Earth view factors, face fluxes.
 
-Sources of the reference numbers are given next to each assertion. VALIDATION.md cases 9
+Sources of the reference numbers are given next to each assertion. docs/references.md §8 cases 9
 and 10 quote: nadir view factor 0.860/0.747/0.580 and edge-on 0.267/0.194/0.118 at
 500/1000/2000 km (R = 6378.137 km); eclipse fractions 37.8/33.2/27.5 % at β = 0.
 """
@@ -90,7 +90,7 @@ def test_period_500km():
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("h, pct", [(500e3, 37.8), (1000e3, 33.2), (2000e3, 27.5)])
 def test_eclipse_fraction_table(h, pct):
-    # VALIDATION.md case 10: 37.8 / 33.2 / 27.5 % at β = 0
+    # docs/references.md §8 case 10: 37.8 / 33.2 / 27.5 % at β = 0
     assert round(100 * eclipse_fraction(h, 0.0), 1) == pct
     assert round(100 * Orbit(h).eclipse_fraction, 1) == pct
 
@@ -139,7 +139,7 @@ def test_eclipse_angles_and_times():
 @pytest.mark.parametrize("h, nadir, edge", [(500e3, 0.860, 0.267), (1000e3, 0.747, 0.194),
                                             (2000e3, 0.580, 0.118)])
 def test_view_factor_reference_table(h, nadir, edge):
-    # VALIDATION.md case 9 table (3 decimals), R = 6378.137 km
+    # docs/references.md §8 case 9 table (3 decimals), R = 6378.137 km
     assert round(float(plate_earth_view_factor(0.0, h)), 3) == nadir
     assert round(float(plate_earth_view_factor(math.pi / 2, h)), 3) == edge
     assert round(nadir_view_factor(h), 3) == nadir

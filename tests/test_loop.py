@@ -306,7 +306,7 @@ def test_freeze_and_boil_flags_trip_when_expected():
     m, loop, _ = _radiator_model(n_channels=2, fluid="ammonia")
     spec = loop.spec  # freeze_margin_k = 10 K (LoopSpec default)
     fl = loop.fluid
-    # MISSION.md: ammonia freezes at −77.7 °C = 195.45 K
+    # docs/references.md: ammonia freezes at −77.7 °C = 195.45 K
     assert fl.T_freeze == pytest.approx(195.45, abs=0.1)
     n = m.n_nodes
     off = m.parts[loop.part].offset

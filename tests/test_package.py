@@ -24,7 +24,7 @@ T_F = 300.0
 # silicon ~80 °C and OFHC copper (Incropera 7th ed. Table A.1; package_presets docstring)
 SI = {"conductivity_w_mk": 130.0, "density_kg_m3": 2330.0, "specific_heat_j_kgk": 712.0}
 CU = {"conductivity_w_mk": 390.0, "density_kg_m3": 8933.0, "specific_heat_j_kgk": 385.0}
-D = 25.4e-3   # Dojo-D1-class die edge: 645 mm² (MISSION.md)
+D = 25.4e-3   # Dojo-D1-class die edge: 645 mm² (docs/references.md)
 
 
 def stack(die_m=D, lid_m=45e-3, cp_m=70e-3, **kw) -> PackageSpec:
@@ -196,7 +196,7 @@ def test_bare_die_preset_and_cold_plate_target():
     spec = gb300()
     assert spec.lid is None and spec.power_w == 1400.0
     hr = hand_resistance(spec)
-    assert hr["R_cold_plate_total"] == pytest.approx(0.03, rel=1e-6)  # MISSION.md 0.03–0.04
+    assert hr["R_cold_plate_total"] == pytest.approx(0.03, rel=1e-6)  # docs/references.md 0.03–0.04
     _, pk, res = solve(spec, md=6)
     assert res.energy.imbalance_rel < 1e-8
     r = junction_to_fluid_resistance(res, pk, T_F)

@@ -3,7 +3,7 @@
 Every check uses a laterally uniform problem (uniform fluxes and coatings per region), so the
 FE answer must equal a scalar or 1D balance worked out here. Constants: σ CODATA 2018
 (5.670374419e-8 W/m²/K⁴, ``thermosat.common.constants``); the panel radiates to the model's
-default 3 K sink; coatings and cells from ``thermosat/physics/presets.py`` (MISSION.md values).
+default 3 K sink; coatings and cells from ``thermosat/physics/presets.py`` (docs/references.md values).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Photovoltaic conversion: η(T) = η_ref·EOL·(1 + γ (T − T_ref)), P = ∫ η(T) p G dA.
 
-Hand values: presets from MISSION.md (HJT γ = −0.24 %/K, TOPCon −0.30 %/K, GaAs 3J −0.23 %/K)
+Hand values: presets from docs/references.md (HJT γ = −0.24 %/K, TOPCon −0.30 %/K, GaAs 3J −0.23 %/K)
 and the datasheet-class η_ref in ``thermosat/physics/presets.py`` (T_ref = 301.15 K = 28 °C).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _pv_on_plate(tech, g_w_m2, packing, lx=2.0, ly=1.5, n=(4, 3), cell="quad4"):
 @pytest.mark.parametrize("name, gamma", [("hjt", -0.0024), ("topcon", -0.0030),
                                          ("gaas3j", -0.0023)])
 def test_preset_temperature_coefficients_are_mission_values(name, gamma):
-    # MISSION.md: HJT −0.24 %/K, TOPCon −0.3 %/K, triple-junction GaAs −0.23 %/K
+    # docs/references.md: HJT −0.24 %/K, TOPCon −0.3 %/K, triple-junction GaAs −0.23 %/K
     assert CELLS[name].gamma_per_k == pytest.approx(gamma, rel=1e-12)
 
 

@@ -6,8 +6,8 @@ elements, package mesh density 2–3: ~2–4k unknowns) so that each steady solv
 Hand references: the power bookkeeping P_pv = P_compute + P_pump + 5 % losses
 (``SatelliteDesign`` docstring), the package's 1D resistance network
 (``thermosat.physics.package.hand_resistance``: T_j,mean = T_fluid + P·R_jf), the eclipse
-fraction of a 500 km, β = 0 orbit (VALIDATION.md case 10: 37.8 %), ammonia's freezing point
-195.5 K (MISSION.md: −77.7 °C).
+fraction of a 500 km, β = 0 orbit (docs/references.md §8 case 10: 37.8 %), ammonia's freezing point
+195.5 K (docs/references.md: −77.7 °C).
 """
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_power_loop_closes(hot_case):
 def test_energy_balance_closes(hot_case):
     _sat, res = hot_case
     eb = res.energy
-    assert eb.imbalance_rel < 1e-8  # VALIDATION.md case 8
+    assert eb.imbalance_rel < 1e-8  # docs/references.md §8 case 8
     # electricity leaves the thermal model as power, chip heat comes back as die power
     assert eb.heat_out["panel:pv:electric"] == pytest.approx(res.power["pv_w"], rel=1e-10)
     die = sum(v for k, v in eb.heat_in.items() if k.endswith("die_power"))
@@ -112,7 +112,7 @@ def test_orbit_no_power_in_eclipse(orbit):
     # in sunlight the chips never burn more than their steady rating
     assert np.all(s["compute_w"] <= res.power["compute_w"] * (1 + 1e-12))
     # the dark fraction of the recorded steps is the eclipse fraction, 37.8 % at 500 km, β = 0
-    # (VALIDATION.md case 10), to the step resolution (1/72)
+    # (docs/references.md §8 case 10), to the step resolution (1/72)
     assert o.extremes["eclipse_fraction"] == pytest.approx(0.378, abs=1e-3)
     assert dark.mean() == pytest.approx(0.378, abs=2.5 / len(dark))
 
@@ -139,7 +139,7 @@ def test_freeze_flag_follows_the_coolant_minimum(orbit):
     distance this orbit actually reaches (the margin changes the flag, not the physics)."""
     sat, res, o = orbit
     fl = sat.loop.fluid
-    assert fl.T_freeze == pytest.approx(195.45, abs=0.1)  # ammonia, MISSION.md
+    assert fl.T_freeze == pytest.approx(195.45, abs=0.1)  # ammonia, docs/references.md
     cmin = o.extremes["coolant_min_k"]
     assert cmin == pytest.approx(float(np.min(o.series["coolant_min_k"])), rel=1e-14)
     # the β = 0 eclipse (35 min at 500 km) cools the loop well below its hot-case range

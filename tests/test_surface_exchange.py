@@ -4,7 +4,7 @@ wing + panel model, a closed isothermal enclosure, and the satellite geometry.
 
 References: infinite parallel gray plates q = σ(T1⁴ − T2⁴)/(1/ε1 + 1/ε2 − 1) (Howell,
 *Thermal Radiation Heat Transfer*, two-surface enclosure); directly opposed rectangles'
-view factor (Howell's catalog C-11, VALIDATION.md case 11); for two equal opposed plates of
+view factor (Howell's catalog C-11, docs/references.md §8 case 11); for two equal opposed plates of
 view factor F with space black around them, uniform radiosity gives the net exchange
 A σ(T1⁴ − T2⁴) ε1 ε2 F / (1 − ρ1 ρ2 F²) (three-node network, ρ = 1 − ε).
 """

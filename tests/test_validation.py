@@ -63,7 +63,7 @@ def test_case_passes(name):
 @pytest.mark.parametrize("name", [n for n in CONTRACT if n not in ("earth_view_factor",
                                                                   "eclipse_fraction")])
 def test_fe_case_shows_three_meshes(name):
-    # VALIDATION.md: FE cases give results on at least three meshes
+    # docs/references.md §8: FE cases give results on at least three meshes
     assert len(_run(name).result.meshes) >= 3
 
 
@@ -77,15 +77,15 @@ def test_references_reproduce_the_published_numbers():
         semi_infinite_step,
     )
 
-    # VALIDATION.md case 1: exact 1D root 927.008 K (NAFEMS target 927 K)
+    # docs/references.md §8 case 1: exact 1D root 927.008 K (NAFEMS target 927 K)
     assert nafems_t2.reference_k() == pytest.approx(927.008, abs=5e-4)
-    # VALIDATION.md case 2: series solution 36.6031 °C
+    # docs/references.md §8 case 2: series solution 36.6031 °C
     assert nafems_t3.series_celsius() == pytest.approx(36.6031, abs=5e-5)
-    # VALIDATION.md case 3: 337.5915 K
+    # docs/references.md §8 case 3: 337.5915 K
     assert semi_infinite_step.reference_k() == pytest.approx(337.5915, abs=5e-5)
-    # VALIDATION.md case 4: 330.98 K
+    # docs/references.md §8 case 4: 330.98 K
     assert plate_equilibrium.reference_k() == pytest.approx(330.98, abs=5e-3)
-    # VALIDATION.md case 5: 382.33 s (0 K sink) and 438.78 s (200 K sink), CODATA sigma
+    # docs/references.md §8 case 5: 382.33 s (0 K sink) and 438.78 s (200 K sink), CODATA sigma
     assert lumped_radiative_cooling.reference_s(0.0) == pytest.approx(382.33, abs=5e-3)
     assert lumped_radiative_cooling.reference_s(200.0) == pytest.approx(438.78, abs=5e-3)
     # with NAFEMS' sigma = 5.67e-8 the 0 K value is 382.36 s: sigma matters at this level
@@ -100,7 +100,7 @@ def test_fin_efficiency_matches_bvp(n_c):
     ref = fin.efficiency_bvp(n_c)
     # the BVP reference itself against the first-integral quadrature (independent method)
     assert ref == pytest.approx(fin.efficiency_quadrature(n_c), rel=1e-9)
-    # FE panel strip, 100 tri6 cells: tolerance 1e-6 as for steady closed forms (VALIDATION.md
+    # FE panel strip, 100 tri6 cells: tolerance 1e-6 as for steady closed forms (docs/references.md §8
     # case 7 asks for agreement over N_c = 0.01 ... 10); observed <= 1e-8
     assert fin.efficiency_fe(n_c) == pytest.approx(ref, rel=1e-6)
 
@@ -145,7 +145,7 @@ def test_fin_quad4_rows_second_order():
 def test_energy_balance_every_row_below_1e8():
     rows = _run("energy_balance").result.meshes
     assert any(r["kind"].startswith("transient") for r in rows)
-    # VALIDATION.md case 8: below 1e-8, steady and per transient step
+    # docs/references.md §8 case 8: below 1e-8, steady and per transient step
     assert max(r["computed"] for r in rows) < 1e-8
     be = next(r for r in rows if r["kind"] == "transient backward_euler")
     assert be["stored_vs_net_rel"] < 1e-8  # backward Euler steps telescope exactly
@@ -153,7 +153,7 @@ def test_energy_balance_every_row_below_1e8():
 
 def test_skfem_agrees_on_every_mesh():
     rows = _run("skfem_crosscheck").result.meshes
-    assert max(r["rel_error"] for r in rows) < 1e-8  # VALIDATION.md case 12
+    assert max(r["rel_error"] for r in rows) < 1e-8  # docs/references.md §8 case 12
     assert min(r["t_max_k"] - r["t_min_k"] for r in rows) > 100.0  # a non-trivial field
 
 

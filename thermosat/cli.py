@@ -1,7 +1,10 @@
 """The ``thermosat`` command: thin argument parsing over the library.
 
 Each subcommand lives in ``thermosat/commands/<name>.py`` with ``add_arguments(parser)`` and
-``run(args) -> int``. Errors of the toolkit become one line on stderr and exit status 2.
+``run(args) -> int``. Errors of the toolkit (and unusable files: ``OSError``) become one line
+on stderr and exit status 2; any other exception is one line naming it, exit status 1, and
+``--debug`` shows its traceback. Every command takes ``--quiet`` (no progress) and ``--debug``.
+Exit codes: docs/errors.md.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ COMMANDS = {
     "sweep": "run a design sweep (Dask), resumable",
     "mesh": "check a mesh file (exit 2 with one line if it is unusable) or describe it",
     "uncertainty": "P95 radiator area of a tier over uncertain inputs (Dask), resumable",
+    "compare": "what moved between two result folders (areas, temperatures, margins, power, "
+               "mass)",
 }
 
 
@@ -39,6 +44,21 @@ def _available() -> dict[str, object]:
 
 #: commands that build models or render, and so import VTK on the way
 _VTK_COMMANDS = {"solve", "size", "sweep", "render", "claims", "validate", "bench"}
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    """``--quiet`` and ``--debug`` on every subcommand (kept when a command defines its own)."""
+    if "--quiet" not in p._option_string_actions:
+        p.add_argument("--quiet", action="store_true",
+                       help="no progress bars or status lines on stderr (errors still shown)")
+    if "--debug" not in p._option_string_actions:
+        p.add_argument("--debug", action="store_true",
+                       help="show the full traceback of an unexpected error")
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _preimport_vtk() -> None:
@@ -74,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, mod in mods.items():
         p = sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
         mod.add_arguments(p)
+        _add_common(p)
     args = parser.parse_args(argv)
     if args.version:
         from thermosat import __version__
@@ -83,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    from thermosat.common.progress import set_quiet
+
+    set_quiet(getattr(args, "quiet", False))
+    debug = getattr(args, "debug", False)
     try:
         if args.command in _VTK_COMMANDS:
             _preimport_vtk()
@@ -90,14 +115,31 @@ def main(argv: list[str] | None = None) -> int:
     except ThermosatError as err:
         print(f"thermosat {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a file or folder the system refused (full disk, permissions ...)
+        if debug:
+            raise
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        print(f"thermosat {args.command}: error: {where}{err.strerror or _one_line(err)}",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"thermosat {args.command}: interrupted; finished results are kept", file=sys.stderr)
         return 130
     except SystemError as err:  # Ctrl-C inside a Numba-compiled call arrives wrapped
         if not isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
-            raise
+            return _internal(args.command, err, debug)
         print(f"thermosat {args.command}: interrupted; finished results are kept", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: one line, the traceback only with --debug
+        return _internal(args.command, err, debug)
+
+
+def _internal(command: str, err: BaseException, debug: bool) -> int:
+    if debug:
+        raise err
+    print(f"thermosat {command}: internal error: {type(err).__name__}: {_one_line(err)} "
+          f"(run again with --debug for the traceback, and report it)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 (``python -m thermosat.case.defaults cases``) with every assumption as a comment; a test checks
 that they still equal :func:`default_case`.
 
-What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSION.md)
+What the article gives (``/work/shared/seed/orbital-compute-article.txt``, docs/references.md)
 ------------------------------------------------------------------------------------------
 * "Starlink V3 platform ... roughly 2 tons each, 30 kW of solar capacity, and around 500 m²
   of panel area per satellite" and "Underneath all three tiers, the platform is the same":
@@ -18,7 +18,7 @@ What the article gives (``/work/shared/seed/orbital-compute-article.txt``, MISSI
   strip area (the strip's back faces the Earth at noon and its front the Sun, so it cannot
   get the coolant cold enough). The default design therefore keeps the article's ~500 m²
   but spends the non-cell part on loop-cooled radiator wings held edge-on to the Sun
-  (MISSION.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
+  (docs/references.md: "radiators held edge-on to the Sun can run much colder"), and sizes them.
 * "heterojunction (HJT) silicon cells in the near term": cell technology ``hjt``.
 
 What it does not give, and what is assumed here (each with its reasoning)
@@ -27,14 +27,14 @@ What it does not give, and what is assumed here (each with its reasoning)
   life) rating: A = 30 kW / (η_ref 0.24 × packing 0.90 × 1361 W/m²) = 102.05 m². The rest of
   the 500 m², 397.95 m², is the starting area of the two edge-on radiator wings. At its operating temperature
   and end of life the array then delivers less than 30 kW — which is the point of modelling
-  it. (500 m² of cells would make ~150 kW: MISSION.md notes the article's numbers disagree.)
+  it. (500 m² of cells would make ~150 kW: docs/references.md notes the article's numbers disagree.)
 * **Packing** 0.90 (brief; typical of flat-panel arrays with interconnect gaps).
-* **Coatings**: cell α/ε = 0.75/0.82 (Si cells with cover glass, MISSION.md, via the ``hjt``
-  preset); Z-93 white (α 0.15, ε 0.92, MISSION.md) on the panel back and on both faces of
+* **Coatings**: cell α/ε = 0.75/0.82 (Si cells with cover glass, docs/references.md, via the ``hjt``
+  preset); Z-93 white (α 0.15, ε 0.92, docs/references.md) on the panel back and on both faces of
   the radiator strip. (OSR, α 0.07 / ε 0.74, is the alternative for the sun-facing face.)
 * **Panel shape**: 20 m wide × 25 m long (500 m²); the article gives no shape.
 * **End-of-life factor**: 0.95 for VLEO and LEO, 0.85 for MEO — MEO at 2,000 km sits in the
-  inner radiation belt (MISSION.md: "faster cell degradation") — an *assumption*, not a
+  inner radiation belt (docs/references.md: "faster cell degradation") — an *assumption*, not a
   published degradation figure for HJT in these orbits.
 * **Beta angle**: β = 0°, the design β of every tier. The steady solve is the hot case at
   noon (θ = 0: panel back facing the Earth, full Earth IR and albedo on it) and β = 0 gives
@@ -43,7 +43,7 @@ What it does not give, and what is assumed here (each with its reasoning)
 * **Chip package**: ``gb300`` preset (1.4 kW rated, bare die, 0.03 K/W cold plate), not the
   Dojo D1's 400 W. The article's "Dojo 2" has no published power or package data.
 * **Reading of "30 kW" and "12 to 24 chips depending on the tier"** (issue 12): a chip is
-  never run above its rating (MISSION.md), so the article's two numbers cannot both hold
+  never run above its rating (docs/references.md), so the article's two numbers cannot both hold
   with 1.4 kW parts (30 kW over 12 chips is 2.5 kW per chip). The default reading is
   ``chips_at_rating``: the tier's chip count (12 / 18 / 24) at the chip's rated power, so
   compute follows the chip count — 16.8 / 25.2 / 33.6 kW — and the cells are sized for it.
@@ -54,7 +54,7 @@ What it does not give, and what is assumed here (each with its reasoning)
   tier) and ``demand_over_chips`` (the literal 30 kW over 12 / 18 / 24 chips: 2.5 / 1.67 /
   1.25 kW per chip — above the rating in VLEO and LEO, so infeasible there).
 * **Junction limit**: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
-  throttle (MISSION.md).
+  throttle (docs/references.md).
 * **Bounding environments** (issue 12): ``[environments.hot]`` is the sizing case,
   ``[environments.cold]`` the check case (freezing, cold cells, cold junctions). Hot: β = 0 at
   noon (panel back and wings see the most Earth), perihelion solar constant 1414 W/m²,
@@ -66,7 +66,7 @@ What it does not give, and what is assumed here (each with its reasoning)
   eclipse), for the orbit/battery/heater check. Solar constant: 1361 W/m² × (1 ± 0.0334),
   the orbital eccentricity of the Earth (Kopp & Lean, GRL 38 (2011) L01706; Gilmore 2002
   Table 2.1: 1322–1414 W/m²). Albedo and OLR: short-period (minutes) hot and cold values
-  within the ranges MISSION.md quotes (albedo 0.35–0.40 hot / 0.20–0.25 cold, OLR 255–275
+  within the ranges docs/references.md quotes (albedo 0.35–0.40 hot / 0.20–0.25 cold, OLR 255–275
   hot / 190–218 cold), from Anderson & Justus, NASA TM-4527 (1994), reproduced in Gilmore
   2002 Tables 2.4–2.6; the exact table entry for each tier's inclination and time constant
   is not transcribed here — the values sit inside the quoted ranges.
@@ -78,7 +78,7 @@ What it does not give, and what is assumed here (each with its reasoning)
 * **Wings**: ``honeycomb_al`` construction (0.5 mm Al face sheets on a 12.7 mm Al honeycomb
   core, 4.3 kg/m² structure, 4.7 kg/m² with tubes and ammonia; published deployable
   radiators 3–7 kg/m²).
-* **Coolant**: ammonia (ISS-style loops, MISSION.md; freezes at 195.5 K) at 3.0 MPa, where it
+* **Coolant**: ammonia (ISS-style loops, docs/references.md; freezes at 195.5 K) at 3.0 MPa, where it
   boils at 338.9 K (``Fluid("ammonia", 3e6).T_boil``) — liquid with margin at the hot end
   (the loop runs ~260–270 K in the hot case). 1.0 kg/s (coolant rise ≈ 6 K at 27 kW with
   c_p ≈ 4.6 kJ/kg/K); 10 mm tubes on a 0.25 m pitch, parallel channels; freeze/boil margin
@@ -127,7 +127,7 @@ _TIER_NOTE = {
 
 _HOT_SOURCE = ("hot bounding case: perihelion solar constant (Kopp & Lean 2011; Gilmore 2002 "
                "Table 2.1), short-period hot albedo/OLR (Anderson & Justus, NASA TM-4527, "
-               "1994; Gilmore 2002 Tables 2.4-2.6), end-of-life coatings (MISSION.md)")
+               "1994; Gilmore 2002 Tables 2.4-2.6), end-of-life coatings (docs/references.md)")
 _COLD_SOURCE = ("cold bounding case: aphelion solar constant, short-period cold albedo/OLR "
                 "(same sources), beginning-of-life coatings, dawn-dusk beta")
 _ECLIPSE_SOURCE = "cold values at beta 0 (longest eclipse) for the orbit transient"
@@ -139,9 +139,9 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
                                "the panel back facing the Earth (hot case); dawn-dusk SSOs "
                                "see 60-90 deg most of the year"),
     ("orbit", "steady_theta_deg", 0.0, "steady design point at noon: the hot case"),
-    ("orbit", "solar_constant_w_m2", 1361.0, "MISSION.md reference value (±3.4 % seasonal)"),
-    ("orbit", "albedo", 0.30, "MISSION.md reference value"),
-    ("orbit", "earth_ir_w_m2", 237.0, "Earth OLR 237-238 W/m² (MISSION.md)"),
+    ("orbit", "solar_constant_w_m2", 1361.0, "docs/references.md reference value (±3.4 % seasonal)"),
+    ("orbit", "albedo", 0.30, "docs/references.md reference value"),
+    ("orbit", "earth_ir_w_m2", 237.0, "Earth OLR 237-238 W/m² (docs/references.md)"),
     ("panel", "cell_area_m2", CELL_AREA_M2,
      "'30 kW of solar capacity' read as nameplate (AM0, 28 °C, beginning of life): "
      "30 kW / (0.24 × 0.90 × 1361 W/m²)"),
@@ -151,23 +151,23 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("panel", "width_m", 20.0, "assumption: 20 m × 25 m panel (the article gives no shape)"),
     ("panel", "element_size_m", 0.5, "~2e4 unknowns, steady solve in seconds"),
     ("panel", "cell", "hjt", "'heterojunction (HJT) silicon cells in the near term' (article); "
-                             "η 24 %, −0.24 %/K (MISSION.md), α/ε 0.75/0.82"),
+                             "η 24 %, −0.24 %/K (docs/references.md), α/ε 0.75/0.82"),
     ("panel", "packing", PACKING, "active cell fraction of the cell strip (assumption)"),
     ("panel", "eol_factor", dict(_EOL),
      "assumption: end-of-life efficiency 0.95 in VLEO/LEO, 0.85 in MEO (inner radiation belt "
-     "at 2,000 km, MISSION.md: faster degradation)"),
-    ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (MISSION.md) on the shaded side"),
+     "at 2,000 km, docs/references.md: faster degradation)"),
+    ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (docs/references.md) on the shaded side"),
     ("panel", "radiator_front", "z93", "Z-93 white on the radiator strip's sun-facing face too "
                                        "(osr, α 0.07 / ε 0.74, is the alternative)"),
     ("wings", "area_m2", PANEL_RADIATOR_AREA_M2,
      "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
-     "(MISSION.md: edge-on radiators run much colder); the sizing finds the area needed"),
+     "(docs/references.md: edge-on radiators run much colder); the sizing finds the area needed"),
     ("wings", "width_m", 5.0, "assumption: 5 m wide wings"),
-    ("wings", "coating", "z93", "Z-93 white on both wing faces (MISSION.md); end of life in "
+    ("wings", "coating", "z93", "Z-93 white on both wing faces (docs/references.md); end of life in "
                                 "the hot case"),
     ("wings", "construction", "honeycomb_al",
      "0.5 mm Al face sheets on a 12.7 mm Al honeycomb core: 4.3 kg/m² structure, 4.7 with "
-     "tubes and ammonia (deployable radiators 3-7 kg/m², MISSION.md)"),
+     "tubes and ammonia (deployable radiators 3-7 kg/m², docs/references.md)"),
     ("compute", "n_chips", dict(_N_CHIPS),
      "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
     ("compute", "chip", "gb300",
@@ -178,7 +178,7 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
      "n × 1.4 kW (16.8 / 25.2 / 33.6 kW); alternatives in the report: demand_at_rating "
      "(30 kW on 22 chips), demand_over_chips (30 kW over n chips: above the rating in "
      "VLEO/LEO)"),
-    ("loop", "fluid", "ammonia", "ISS-style ammonia loops (MISSION.md); freezes at 195.5 K"),
+    ("loop", "fluid", "ammonia", "ISS-style ammonia loops (docs/references.md); freezes at 195.5 K"),
     ("loop", "pressure_pa", 3.0e6, "3 MPa: boils at 338.9 K, liquid with margin at the hot end"),
     ("loop", "mass_flow_kg_s", 1.0, "coolant rise ≈ 6 K at 27 kW (c_p ≈ 4.6 kJ/kg/K)"),
     ("loop", "pipe_inner_diameter_m", 0.010, "10 mm radiator tubes (LoopSpec default)"),
@@ -199,7 +199,7 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
      "assumption: 5 % conversion and distribution losses (heat into the coolant)"),
     ("limits", "cell_max_k", 393.15, "hjt preset maximum operating temperature (120 °C)"),
     ("limits", "junction_max_k", 363.15, "90 °C: data-centre parts throttle at ~85-95 °C "
-                                         "(MISSION.md)"),
+                                         "(docs/references.md)"),
     ("sizing", "vary", "wings", "size the edge-on radiator wings"),
     ("sizing", "min_area_m2", 10.0, "search bracket"),
     ("sizing", "max_area_m2", 3000.0, "search bracket"),

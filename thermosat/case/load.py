@@ -24,6 +24,8 @@ the first is described and the others are listed by path at the end of the line.
 """
 from __future__ import annotations
 
+import difflib
+
 import hashlib
 import json
 import re
@@ -522,6 +524,9 @@ def describe_error(e: dict) -> tuple[str, str, str]:
             what = f"unknown field {str(loc[-1])!r} in [{_dotted(loc[:-1])}]"
         else:
             what = f"unknown section or key {str(loc[-1])!r} at the top level"
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+        if close:
+            what += f" (did you mean {close[0]!r}?)"
         allowed = ", ".join(names)
     elif typ in ("float_type", "int_type", "string_type", "bool_type", "int_from_float"):
         want = {"float_type": "a number", "int_type": "an integer", "int_from_float":

@@ -48,6 +48,10 @@ def run(args) -> int:
     from thermosat.common.errors import InputError
 
     problems = None
+    if args.out:
+        from thermosat.common.paths import check_output_dir
+
+        check_output_dir(args.out, "--out")  # before any benchmark runs
     if args.problems:
         problems = [p.strip() for p in args.problems.split(",") if p.strip()]
         extra = {"view_factors_10k", bench.SOLVER_CHOICE}

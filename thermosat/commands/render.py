@@ -52,7 +52,16 @@ def run(args: argparse.Namespace) -> int:
 
     from thermosat.post.render import render_blocks, render_file
 
+    from thermosat.common.paths import check_output_dir, check_output_file
+
     size = _size(args.size)
+    if args.each_block:
+        check_output_dir(Path(args.png).parent if args.png else Path(args.result).parent,
+                         "--png" if args.png else "RESULT's folder")
+    else:
+        check_output_file(args.png if args.png else Path(args.result).with_suffix(".png"),
+                          "--png" if args.png else "--png (default: RESULT with .png)",
+                          suffixes=(".png",) if args.png else ())
     common = {"scalars": args.scalars, "frame": args.frame, "camera": args.camera,
               "window_size": size}
     if args.each_block:

@@ -1,7 +1,7 @@
 """``thermosat size``: the main job — radiator sizing per orbital tier.
 
 Prints a table per tier (or, with ``--json``, one JSON object ``{"tiers": [...]}`` on stdout;
-progress goes to stderr), and writes into ``--out``: ``results.json``, ``report.md``, and one
+progress goes to stderr), and writes into ``--out``: ``results.json``, ``report.md``, ``report.html`` (self-contained), and one
 folder per tier with ``result.json``, ``satellite.vtm``, PNG renders and plots. Each tier's
 folder is written under a temporary name and renamed when complete, and a rerun skips tiers
 whose finished folder matches the same case (so an interrupted run loses nothing finished).
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 __all__ = ["add_arguments", "run", "size_tiers"]
@@ -20,11 +19,14 @@ TIERS = ("vleo", "leo", "meo")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tier", default="all", choices=TIERS + ("all",),
-                        help="tier to size (default: all)")
+    parser.add_argument("--tier", default=None, choices=TIERS + ("all",),
+                        help="tier to size (default: all; with --case giving "
+                             "orbit.altitude_km: that altitude)")
     parser.add_argument("--case", metavar="FILE",
                         help="case file (TOML) to start from; its orbit tier is replaced by "
-                             "each sized tier (default: the built-in design of each tier)")
+                             "each sized tier — a case giving orbit.altitude_km is sized at "
+                             "that altitude (not with --tier) (default: the built-in design "
+                             "of each tier)")
     parser.add_argument("--out", metavar="DIR", default="results/size",
                         help="output folder (default: results/size)")
     parser.add_argument("--json", action="store_true",
@@ -39,14 +41,24 @@ def _cases(tier_arg: str, case_path: str | None):
     from thermosat.case.load import load_case
     from thermosat.case.defaults import default_case
 
-    tiers = TIERS if tier_arg == "all" else (tier_arg,)
+    from thermosat.common.errors import InputError
+
+    tiers = TIERS if tier_arg in (None, "all") else (tier_arg,)
     if case_path is None:
         return [(t, default_case(t)) for t in tiers]
     base = load_case(case_path)
+    alt = base.orbit.altitude_km
+    if alt is not None:  # keep the case's own altitude; never drop it silently
+        if tier_arg is not None:
+            raise InputError(f"--tier {tier_arg} with --case {case_path}: the case sets "
+                             f"orbit.altitude_km = {alt:g}, which a tier would replace; drop "
+                             f"--tier to size the case at {alt:g} km, or set orbit.tier in "
+                             f"the case instead")
+        return [(f"{alt:g}km", base)]
     return [(t, base.with_values({"orbit.tier": t, "orbit.altitude_km": None})) for t in tiers]
 
 
-def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results/size", *,
+def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="results/size", *,
                curve: bool = True, force: bool = False, log=None) -> dict:
     """Size the tiers and write every output; returns ``{"tiers": rows, "claims": [...]}``."""
     from thermosat.studies.claims import all_claims
@@ -54,11 +66,13 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
     from thermosat.post.report import write_report
     from thermosat.studies.tier_job import run_tier
 
-    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    from thermosat.common.progress import note
+
+    log = log or (lambda msg: note(msg, prefix=""))  # silent with --quiet
     out = Path(out)
+    cases = _cases(tier_arg, case_path)  # a bad case or combination fails before any file
     out.mkdir(parents=True, exist_ok=True)
     rows, texts = [], {}
-    cases = _cases(tier_arg, case_path)
     for tier, case in cases:
         final = out / tier
         fp = case.fingerprint()
@@ -115,25 +129,33 @@ def size_tiers(tier_arg: str = "all", case_path: str | None = None, out="results
             except Exception as err:  # a reading the case cannot express (no demand)
                 log(f"{tier}: reading {reading}: {err}")
     write_report(out / "report.md", rows, claims, texts, plans)
+    from thermosat.post.html_report import write_html_report
+
+    log("writing report.html (figures embedded, model description)")
+    write_html_report(out / "report.md", rows, texts)
     for r in rows:
         r["files"]["results_json"] = str(out / "results.json")
         r["files"]["report"] = str(out / "report.md")
+        r["files"]["report_html"] = str(out / "report.html")
     return result
 
 
 def run(args: argparse.Namespace) -> int:
-    from thermosat.post.report import tier_table
+    from thermosat.common.paths import check_output_dir
+    from thermosat.post.report import terminal_table
 
+    check_output_dir(args.out, "--out")  # before any solving
     result = size_tiers(args.tier, args.case, args.out, curve=not args.no_curve,
                         force=args.force)
     rows = result["tiers"]
     if args.json:
         print(json.dumps({"tiers": rows}, default=float))
     else:
-        print(tier_table(rows))
+        print(terminal_table(rows))
         print()
         for r in rows:
             print(f"{r['tier']}: {r['message']}")
         print(f"\nwritten: {args.out}/results.json, {args.out}/report.md, "
+              f"{args.out}/report.html, "
               f"{args.out}/<tier>/ (satellite.vtm, *.png)")
     return 0 if all(r["feasible"] for r in rows) else 1

@@ -48,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _log(msg: str) -> None:
-    print(f"thermosat solve: {msg}", file=sys.stderr, flush=True)
+    from thermosat.common.progress import note
+
+    note(msg, "thermosat solve")  # silent with --quiet
 
 
 def _jsonable(obj):
@@ -91,8 +93,10 @@ def solve_case(case, *, transient: bool = True):
         tr = case.transient
         _log(f"orbit transient: {tr.n_orbits:g} orbit(s), {tr.steps} steps ...")
         try:
+            from thermosat.common.progress import is_quiet
+
             orbit = sat.solve_orbit(res, n_orbits=tr.n_orbits, steps=tr.steps,
-                                    scheme=tr.scheme)
+                                    scheme=tr.scheme, progress=not is_quiet())
             _log(f"transient solved in {orbit.time_s:.1f} s")
             orbit_rec = {"n_orbits": tr.n_orbits, "steps": tr.steps, "scheme": tr.scheme,
                          "extremes": orbit.extremes,
@@ -123,7 +127,12 @@ def _record(case, sat, res, orbit_rec, t_build) -> dict:
         checks["orbit_junction"] = orbit_rec["extremes"]["junction_max_k"] <= lim[
             "junction_limit_k"]
     conv = res.convergence
+    from thermosat.studies.vocabulary import shared_keys
+
     return {
+        # the flat keys every tier row of `thermosat size` has too (studies/vocabulary.py)
+        **shared_keys(res.temperatures, lim, res.power, cell_area_m2=d.cell_area_m2,
+                      radiator_area_m2=d.radiator_area_m2),
         "case": {"source": case.source, "fingerprint": case.fingerprint(),
                  "description": case.description},
         "design": {
@@ -257,8 +266,10 @@ def format_summary(record: dict, out: Path | None) -> str:
         if k.endswith("_mean_k") and k not in ("junction_mean_k", "cell_mean_k",
                                                "coolant_mean_k"):
             row(k[:-7].replace("_", " ") + " mean", v)
-    lines += ["  (coolant margins are to freezing / boiling; required "
-              f"{need:g} K)", "",
+    lines += ["  (coolant margin = distance to freezing / boiling; required "
+              f"{need:g} K, left beyond it: freezing "
+              f"{lim['freeze_margin_k'] - need:+.2f} K, boiling {lim['boil_margin_k'] - need:+.2f} K)",
+              "",
               "power budget (W):",
               f"  PV {p['pv_w']:.1f} = compute {p['compute_w']:.1f} + pump {p['pump_w']:.1f} + "
               f"distribution losses {p['distribution_losses_w']:.1f}  (closure "
@@ -298,9 +309,11 @@ def format_summary(record: dict, out: Path | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from thermosat.case.load import load_case
+    from thermosat.common.paths import check_output_dir
 
-    case = load_case(args.case)  # a bad case fails here, before anything is created
     out = Path(args.out) if args.out else Path("results") / Path(args.case).stem
+    check_output_dir(out, "--out")  # an unusable --out fails here, before any solving
+    case = load_case(args.case)  # a bad case fails here, before anything is created
     _, res, _, record = solve_case(case, transient=not args.no_transient)
     record = write_outputs(out, case, res, record, vtk=not args.no_vtk)
     record = dict(record, out=str(out))

@@ -47,7 +47,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--workers {args.workers}: must be ≥ 1")
     if args.workers is not None and args.scheduler:
         raise InputError("--workers: not with --scheduler (the cluster has its own workers)")
+    from thermosat.common.paths import check_output_dir
+
+    if args.out is not None and not args.dry_run:
+        check_output_dir(args.out, "--out")
     sweep = load_sweep(args.sweep)
+    if args.out is None and not args.dry_run and sweep.path is not None:
+        check_output_dir(sweep.path.with_suffix(""), "--out (default: the sweep file's path "
+                                                      "without .toml)")
     if args.dry_run:
         print(dry_run(sweep))
         return 0

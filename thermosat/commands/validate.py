@@ -31,4 +31,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"{case.name:28s} {case.title}")
         return 0
     write = False if args.no_report else None
+    if args.report is not None and not args.no_report:
+        from thermosat.common.paths import check_output_dir
+
+        check_output_dir(args.report, "--report")  # before any case runs
+    elif write is None and not args.only:
+        from thermosat.common.paths import check_output_dir
+
+        check_output_dir(validate.default_report_dir(), "report folder (default; --report "
+                                                         "to choose another)")
     return validate.main(args.only, as_json=args.json, report_dir=args.report, write=write)

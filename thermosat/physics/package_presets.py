@@ -6,7 +6,7 @@ data, not vendor drawings; change any field with ``preset(name, field=value)`` o
 
 Sources and choices
 -------------------
-Power and die area (``/work/shared/MISSION.md``, from the source article and public
+Power and die area (docs/references.md, from the source article and public
 announcements): Tesla Dojo D1 ~400 W on 645 mm² (modelled as a 25.4 × 25.4 mm die,
 645.2 mm²); NVIDIA B200 ~1.0–1.2 kW (1000 W used); GB300 (Blackwell Ultra) ~1.4 kW.
 B200/B300 put two reticle-limited dies (~800 mm² each, the reticle being 26 × 33 mm) side by
@@ -36,7 +36,7 @@ area ≈ 4–6 × footprint at an overall fin efficiency ~0.8). The fluid-side h
 (:func:`~thermosat.physics.package.h_for_cold_plate_resistance`) so that the cold-plate
 resistance — mean over the contact face of the cold plate's top to the fluid: base
 conduction + spreading + convection — is 0.04 K/W (Dojo), 0.035 K/W (B200) and 0.03 K/W
-(GB300); MISSION.md quotes cold plates at ~0.03–0.04 K/W. That gives h ≈ 2.0e3 (Dojo),
+(GB300); docs/references.md quotes cold plates at ~0.03–0.04 K/W. That gives h ≈ 2.0e3 (Dojo),
 2.8e3 (B200) and 3.6e3 W/m²/K (GB300) on the wetted area (h·area_factor ≈ 8e3–1.4e4 W/m²/K
 on the footprint): a modest water cold plate; the best microchannel plates do better, and
 the loop may replace h with its own correlation value.
@@ -53,7 +53,7 @@ used); GB300 / Blackwell Ultra 1400 W (NVIDIA GB300 NVL72, up to 1.4 kW per GPU,
 The preset's ``power_w`` equals its rating (the operating point is set by the satellite).
 
 Junction limit: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts
-throttle (MISSION.md).
+throttle (docs/references.md).
 """
 from __future__ import annotations
 

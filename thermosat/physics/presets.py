@@ -1,21 +1,21 @@
 """Optical coatings, solar-cell technologies and panel layers, with their sources.
 
-Coating α/ε: MISSION.md reference values (Gilmore, *Spacecraft Thermal Control Handbook*,
+Coating α/ε: docs/references.md reference values (Gilmore, *Spacecraft Thermal Control Handbook*,
 2002, App. A). Beginning- and end-of-life variants (``LIFE_VARIANTS``): white paints darken
 in orbit — Z-93-class α ~0.14 → ~0.22 and ε ~0.90 → ~0.85 over years; OSR α ~0.04 → ~0.07
-(MISSION.md; Gilmore 2002 ch. 5 "Thermal surface finishes", degradation data from the LDEF
+(docs/references.md; Gilmore 2002 ch. 5 "Thermal surface finishes", degradation data from the LDEF
 and ISS exposure experiments). The ``z93`` preset (α 0.15 / ε 0.92) is the beginning of life,
 ``z93_eol`` (0.22 / 0.85) the end of life; ``osr`` (α 0.07) is the end-of-life OSR,
 ``osr_bol`` (α 0.04) its beginning of life.
 
-Cell temperature coefficients: MISSION.md (HJT −0.24 %/K, TOPCon −0.3 %/K, triple-junction
+Cell temperature coefficients: docs/references.md (HJT −0.24 %/K, TOPCon −0.3 %/K, triple-junction
 GaAs −0.23 %/K); efficiencies are stated per preset with the spectrum they are quoted at
 (AM0 = 1361 W/m² extraterrestrial spectrum, 28 °C, beginning of life; see
 ``docs/references.md``).
 
 Deployable-radiator constructions (:data:`RADIATOR_CONSTRUCTIONS`): aluminium honeycomb panels
 with embedded tubes, areal mass in the published 3–7 kg/m² range of deployable radiators
-(MISSION.md), against ~14 kg/m² of the ISS HRS panels including structure (MISSION.md).
+(docs/references.md), against ~14 kg/m² of the ISS HRS panels including structure (docs/references.md).
 """
 from __future__ import annotations
 
@@ -94,29 +94,29 @@ class Layer:
 
 
 COATINGS: dict[str, Coating] = {c.name: c for c in [
-    Coating("z93", 0.15, 0.92, "Z-93 white, beginning of life (MISSION.md)"),
+    Coating("z93", 0.15, 0.92, "Z-93 white, beginning of life (docs/references.md)"),
     Coating("z93_eol", 0.22, 0.85, "Z-93-class white, end of life: α 0.14 → ~0.22, "
-                                   "ε 0.90 → ~0.85 (MISSION.md; Gilmore 2002 ch. 5)"),
+                                   "ε 0.90 → ~0.85 (docs/references.md; Gilmore 2002 ch. 5)"),
     Coating("osr_bol", 0.04, 0.74, "optical solar reflector, beginning of life α ~0.04 "
-                                   "(MISSION.md)"),
-    Coating("az93", 0.15, 0.91, "AZ-93 white (MISSION.md)"),
-    Coating("s13g", 0.26, 0.83, "S13G white (MISSION.md)"),
-    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (MISSION.md)"),
-    Coating("osr", 0.07, 0.74, "optical solar reflector, end of life α ~0.07 (MISSION.md)"),
-    Coating("black_paint", 0.95, 0.88, "black paint (MISSION.md)"),
-    Coating("si_cells", 0.75, 0.82, "silicon cells with cover glass (MISSION.md)"),
-    Coating("gaas_cells", 0.88, 0.80, "GaAs cells (MISSION.md)"),
+                                   "(docs/references.md)"),
+    Coating("az93", 0.15, 0.91, "AZ-93 white (docs/references.md)"),
+    Coating("s13g", 0.26, 0.83, "S13G white (docs/references.md)"),
+    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (docs/references.md)"),
+    Coating("osr", 0.07, 0.74, "optical solar reflector, end of life α ~0.07 (docs/references.md)"),
+    Coating("black_paint", 0.95, 0.88, "black paint (docs/references.md)"),
+    Coating("si_cells", 0.75, 0.82, "silicon cells with cover glass (docs/references.md)"),
+    Coating("gaas_cells", 0.88, 0.80, "GaAs cells (docs/references.md)"),
     Coating("black_body", 1.0, 1.0, "ideal black surface (VALIDATION case 4)"),
 ]}
 
 CELLS: dict[str, CellTechnology] = {c.name: c for c in [
     CellTechnology("hjt", 0.24, -0.0024, alpha=0.75, epsilon=0.82,
-                   source="HJT silicon: γ −0.24 %/K (MISSION.md); η 24 % is the terrestrial "
+                   source="HJT silicon: γ −0.24 %/K (docs/references.md); η 24 % is the terrestrial "
                           "(AM1.5G, 25 °C) production-cell class — no vendor publishes an AM0 "
                           "rating of HJT cells; used as the AM0 value (an assumption: silicon "
                           "converts AM0 no better than AM1.5G, so this is optimistic)"),
     CellTechnology("topcon", 0.23, -0.0030, alpha=0.75, epsilon=0.82,
-                   source="TOPCon silicon: γ −0.30 %/K (MISSION.md); η 23 % terrestrial "
+                   source="TOPCon silicon: γ −0.30 %/K (docs/references.md); η 23 % terrestrial "
                           "(AM1.5G) production class used as the AM0 value (assumption, "
                           "optimistic as for hjt)"),
     CellTechnology("tandem", 0.30, -0.0020, alpha=0.80, epsilon=0.84,
@@ -126,7 +126,7 @@ CELLS: dict[str, CellTechnology] = {c.name: c for c in [
     CellTechnology("gaas3j", 0.30, -0.0023, alpha=0.88, epsilon=0.80,
                    source="triple-junction GaInP/GaAs/Ge: η 30 % AM0, 28 °C, BOL "
                           "(Spectrolab XTJ Prime datasheet: 30.7 % average; Azur Space "
-                          "3G30C-Advanced datasheet: ~30 %); γ −0.23 %/K (MISSION.md)"),
+                          "3G30C-Advanced datasheet: ~30 %); γ −0.23 %/K (docs/references.md)"),
 ]}
 
 DEFAULT_CELL_STACK = (
@@ -257,7 +257,7 @@ _HC_SOURCE = ("Al honeycomb sandwich: Al 6061 face sheets; HexWeb 5052 Al core 3
               "(49.7 kg/m³, Hexcel HexWeb honeycomb attributes and properties), effective "
               "through-thickness k ≈ 1.5 W/m/K; film adhesive ~0.15 kg/m² per sheet; Z-93 "
               "paint ~0.2 kg/m²; closeouts/inserts/hinges ~0.5 kg/m² (assumption); "
-              "total in the 3–7 kg/m² of deployable radiators (MISSION.md; Gilmore 2002 "
+              "total in the 3–7 kg/m² of deployable radiators (docs/references.md; Gilmore 2002 "
               "ch. 6 'Radiators')")
 
 RADIATOR_CONSTRUCTIONS: dict[str, RadiatorConstruction] = {c.name: c for c in [

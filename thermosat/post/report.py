@@ -6,7 +6,7 @@ from pathlib import Path
 
 from thermosat.common.atomic import atomic_write_text
 
-__all__ = ["tier_table", "write_report", "readings_table"]
+__all__ = ["tier_table", "terminal_table", "write_report", "shown_mass", "readings_table"]
 
 C0 = 273.15
 
@@ -34,8 +34,8 @@ def tier_table(rows: list[dict]) -> str:
             f"{r['max_junction_temp_k']:>9.2f} {r['max_cell_temp_k']:>8.1f} "
             f"{r['coolant_min_temp_k']:>6.1f}–{r['coolant_max_temp_k']:<6.1f} "
             f"{_chip(r):>11} "
-            f"{r['radiator_flux_w_m2']:>6.0f} {r['mass_kg']:>8.0f} "
-            f"{_n(r['specific_power_w_kg']):>6}  {r['binding_constraint']}"
+            f"{r['radiator_flux_w_m2']:>6.0f} {_n(shown_mass(r)[0], '.0f'):>8} "
+            f"{_n(shown_mass(r)[1]):>6}  {r['binding_constraint']}"
             + ("" if r["feasible"] else "  (INFEASIBLE)")
             + (f"  [violated: {', '.join(r['violations'])}]" if r.get("violations") else ""))
     return "\n".join(lines)
@@ -63,6 +63,71 @@ def readings_table(plans: dict[str, dict[str, dict]]) -> list[str]:
                       f"{_n(rated, '.0f')} | {_n(None if p['demand_w'] is None else p['demand_w'] / 1e3, '.1f')} kW | "
                       f"{ok} |")
     return md
+
+
+# --- terminal table that fits ---------------------------------------------------------------
+def shown_mass(r: dict) -> tuple[float | None, float | None]:
+    """(mass kg, W/kg) to show for a tier row: none for an infeasible design (its mass is
+    that of a design that does not work)."""
+    if not r.get("feasible", True):
+        return None, None
+    return r.get("mass_kg"), r.get("specific_power_w_kg")
+
+
+def _tc(v) -> str:
+    return "—" if v is None else f"{v:.1f} ({v - C0:.0f}°C)"
+
+
+#: (header, width, priority (lower = kept longer), cell function)
+_TERMINAL_COLUMNS = (
+    ("tier", 6, 0, lambda r: r["tier"]),
+    ("alt km", 6, 3, lambda r: f"{r['altitude_km']:.0f}"),
+    ("compute kW", 10, 1, lambda r: f"{r['compute_power_w'] / 1e3:.2f}"),
+    ("PV kW", 6, 5, lambda r: f"{r['pv_power_w'] / 1e3:.2f}"),
+    ("cells m²", 8, 2, lambda r: f"{r['cell_area_m2']:.1f}"),
+    ("radiator m²", 11, 0, lambda r: _n(r["radiator_area_m2"])),
+    ("Tj max K (°C)", 15, 0, lambda r: _tc(r["max_junction_temp_k"])),
+    ("cells K (°C)", 14, 4, lambda r: _tc(r["max_cell_temp_k"])),
+    ("coolant K", 11, 3, lambda r: f"{r['coolant_min_temp_k']:.0f}–{r['coolant_max_temp_k']:.0f}"),
+    ("W/chip", 9, 3, lambda r: _chip(r)),
+    ("W/m²", 5, 6, lambda r: f"{r['radiator_flux_w_m2']:.0f}"),
+    ("mass kg", 7, 2, lambda r: _n(shown_mass(r)[0], ".0f")),
+    ("W/kg", 5, 2, lambda r: _n(shown_mass(r)[1], ".0f")),
+)
+
+
+def terminal_table(rows: list[dict], width: int | None = None) -> str:
+    """The tier table for the terminal, fitted to ``width`` columns (default: the terminal's
+    width, 100 when unknown): the least important columns are dropped until it fits, and
+    the binding constraint / verdict goes on its own line under each tier. Temperatures in K
+    with °C; an infeasible tier shows no area, mass or W/kg."""
+    import shutil
+
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    cols = list(_TERMINAL_COLUMNS)
+
+    def total(cs):
+        return sum(c[1] for c in cs) + 2 * (len(cs) - 1)
+
+    while total(cols) > width and len(cols) > 3:
+        drop = max((c for c in cols if c[2] > 0), key=lambda c: (c[2], -cols.index(c)),
+                   default=None)
+        if drop is None:
+            break
+        cols.remove(drop)
+    head = "  ".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w, _, _) in
+                     enumerate(cols))
+    lines = [head, "-" * min(len(head), width)]
+    for r in rows:
+        cells = [f(r) for *_, f in cols]
+        lines.append("  ".join(f"{c:<{w}}" if i == 0 else f"{c:>{w}}" for i, (c, (_, w, _, _))
+                               in enumerate(zip(cells, cols))))
+        verdict = (f"binding: {r['binding_constraint']}" if r["feasible"] else
+                   f"INFEASIBLE ({r['binding_constraint']})")
+        if r.get("violations"):
+            verdict += f"; violated: {', '.join(r['violations'])}"
+        lines.append(f"{'':6}  {verdict}"[:max(width, 20)])
+    return "\n".join(lines)
 
 
 # --- surface exchange -----------------------------------------------------------------------
@@ -108,6 +173,32 @@ def _surface_exchange(sx: dict | None) -> list[str]:
     return md
 
 
+def margin_table(r: dict) -> list[str]:
+    """Margins of a tier row: the limit margins, and the coolant margin (distance to freezing
+    / boiling) with what is left beyond the required margin, named apart."""
+    m = r["margins_k"]
+    need = r.get("required_coolant_margin_k")
+    md = ["| constraint | margin (K) |", "|---|---|"]
+    for k, v in m.items():
+        if k in ("coolant_freeze", "coolant_boil") and need is not None:
+            dist = r.get(f"{k}_margin_k", v + need)
+            what = "freezing" if k == "coolant_freeze" else "boiling"
+            md.append(f"| coolant to {what} | {dist:+.2f} (required {need:g}, beyond required "
+                      f"{v:+.2f}) |")
+        else:
+            md.append(f"| {k} | {v:+.2f} |")
+    return md
+
+
+def mass_table(r: dict) -> list[str]:
+    """The mass breakdown; an infeasible tier gets a note instead (its design does not work)."""
+    if not r.get("feasible", True):
+        return ["No mass or W/kg: the design is infeasible."]
+    md = ["| mass | kg |", "|---|---|"]
+    md += [f"| {k.replace('_kg', '')} | {v:.1f} |" for k, v in r["mass_breakdown_kg"].items()]
+    return md
+
+
 def _rel(path: str, base: Path) -> str:
     return os.path.relpath(path, base)
 
@@ -134,9 +225,10 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
             f"{r['cell_area_m2']:.1f} m² | {_n(r['radiator_area_m2'])} m² | "
             f"{_n(r['total_area_m2'])} m² | {_k(r['max_junction_temp_k'])} "
             f"({r['junction_limit_k']:.1f} K) | {_chip(r)} W | {_k(r['max_cell_temp_k'])} | "
-            f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K | "
-            f"{r['radiator_flux_w_m2']:.0f} W/m² | {r['mass_kg']:.0f} kg | "
-            f"{_n(r['specific_power_w_kg'])} | {r['binding_constraint']}"
+            f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K "
+            f"({r['coolant_min_temp_k'] - C0:.1f}–{r['coolant_max_temp_k'] - C0:.1f} °C) | "
+            f"{r['radiator_flux_w_m2']:.0f} W/m² | {_n(shown_mass(r)[0], '.0f')} kg | "
+            f"{_n(shown_mass(r)[1])} | {r['binding_constraint']}"
             + ("" if r["feasible"] else " **(infeasible)**") + " |")
     if plans:
         md += ["", "## Chips, rating and the article's \"30 kW\"", "",
@@ -169,16 +261,15 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
             md += [f"**Limits violated at the design point: {', '.join(r['violations'])}**", ""]
         elif "violations" in r:
             md += ["All limits met at the design point.", ""]
-        md += ["| constraint | margin (K) |", "|---|---|"]
-        md += [f"| {k} | {v:+.2f} |" for k, v in r["margins_k"].items()]
+        md += margin_table(r)
         o = r.get("orbit", {})
         md += ["", "| power budget | W |", "|---|---|",
                f"| PV electric | {r['pv_power_w']:.1f} |",
                f"| compute (chips) | {r['compute_power_w']:.1f} |",
                f"| pump | {r['pump_power_w']:.1f} |",
                f"| energy balance (relative imbalance) | {r['energy_balance_rel']:.1e} |",
-               "", "| mass | kg |", "|---|---|"]
-        md += [f"| {k.replace('_kg', '')} | {v:.1f} |" for k, v in r["mass_breakdown_kg"].items()]
+               ""]
+        md += mass_table(r)
         md += _surface_exchange(r.get("surface_exchange"))  # surface exchange
         if o:
             md += ["", f"Over one orbit (eclipse {o['eclipse_fraction'] * 100:.1f} %, period "

@@ -69,9 +69,9 @@ def solve_transient(model, t_end_s: float, dt_s: float, T0, *, scheme: str = "bd
     net_in_j = 0.0
     iterator = range(1, n_steps + 1)
     if progress:
-        from tqdm import tqdm
+        from thermosat.common.progress import bar
 
-        iterator = tqdm(iterator, desc="time steps", unit="step")
+        iterator = bar(iterable=iterator, total=n_steps, desc="time steps", unit="step")
     capacity = C if isinstance(C, np.ndarray) else np.asarray(C.sum(axis=0)).ravel()
     E0 = float(capacity @ T)
     explicit_part = theta < 1.0

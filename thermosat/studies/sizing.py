@@ -268,13 +268,7 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     if not feasible:
         a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])
         k = min(increasing, key=lambda c: mm[c])
-        a_max = max(e[0] for e in evals)
-        why = ("more area cannot fix it" if a_max >= hi_b * (1 - 1e-9) else
-               f"the search stopped after {len(evals)} evaluations (largest area tried "
-               f"{a_max:.0f} m²) without meeting it")
-        return _infeasible(dd, r, s, k, mm, log, t0,
-                           f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator "
-                           f"(search bound {hi_b:.0f} m²): {why}")
+        return _infeasible(dd, r, s, k, mm, log, t0, _not_met_message(evals, k, mm, a, hi_b))
     a, fbest, s, r, mm, dd = min(feasible, key=lambda e: e[0])
     if "chip_power" in r.limits["violations"]:
         return _infeasible(dd, r, s, "chip_power", mm, log, t0,
@@ -291,6 +285,33 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
                        f"(margin {mm[binding]:.3f} K)", time.perf_counter() - t0)
     out.mass = mass_budget(dd, s)
     return out
+
+
+def _not_met_message(evals: list[tuple], k: str, mm: dict, a: float, hi_b: float) -> str:
+    """Why no area met the limit ``k``: the search bound (and the field that raises it), or
+    the evaluation budget — with the trend of the margin, never a claim it cannot show."""
+    a_max = max(e[0] for e in evals)
+    head = f"{k} limit missed by {-mm[k]:.2f} K at {a:.0f} m² of radiator"
+    if a_max < hi_b * (1 - 1e-9):
+        return (f"{head}: the search stopped after {len(evals)} evaluations (largest area "
+                f"tried {a_max:.0f} m², below the search bound {hi_b:.0f} m²) without "
+                f"meeting it")
+    by_area = sorted(evals, key=lambda e: e[0])
+    (a1, f1), (a2, f2) = ((e[0], e[1]) for e in by_area[-2:]) if len(by_area) > 1 else (
+        (by_area[-1][0], by_area[-1][1]),) * 2
+    msg = (f"{head}, the search bound: the design needs more than {hi_b:.0f} m² of radiator "
+           f"(raise sizing.max_area_m2, now {hi_b:g} m²)")
+    if a2 > a1 and f2 > f1:
+        slope = (f2 - f1) / math.log(a2 / a1)
+        need = a2 * math.exp(-f2 / slope) if slope > 0 else float("nan")
+        msg += (f"; the margin was still rising ({f1:+.2f} K at {a1:.0f} m² → {f2:+.2f} K at "
+                f"{a2:.0f} m²)")
+        if math.isfinite(need) and need < 1e3 * hi_b:
+            msg += f", extrapolated to reach the limit near {need:.0f} m²"
+    elif a2 > a1:
+        msg += (f"; the margin stopped improving with area ({f1:+.2f} K at {a1:.0f} m² → "
+                f"{f2:+.2f} K at {a2:.0f} m²), so more area may not fix it")
+    return msg
 
 
 def _infeasible(design, res, sat, which, margins, log, t0, msg) -> SizingResult:
@@ -319,5 +340,10 @@ def size_case(case) -> dict:
     tier = case.orbit.tier or f"{design.orbit.altitude_m / 1e3:.0f} km"
     row = contract_row(tier, design, sizing)
     row["compute_reading"] = case.compute.reading
+    from thermosat.studies.vocabulary import shared_keys
+
+    for k, v in shared_keys(sizing.result.temperatures, sizing.result.limits,
+                            sizing.result.power).items():
+        row.setdefault(k, v)
     row.pop("files", None)
     return row

@@ -22,9 +22,11 @@ __all__ = ["run_tier", "contract_row", "exchange_effect"]
 
 def _curve_points(sizing: SizingResult, vary: str, factors=(0.75, 1.5, 2.5), progress=None):
     """Extra full-model evaluations around the sized area for the area–limit curve."""
+    from thermosat.common.progress import bar
+
     rows = [dict(r) for r in sizing.evaluations]
     base = sizing.design
-    for f in factors:
+    for f in bar(iterable=factors, total=len(factors), desc="area–limit curve", unit="solve"):
         d = _set_area(base, vary, base.radiator_area_m2 * f)
         res = Satellite(d).solve_steady()
         row = {"radiator_area_m2": d.radiator_area_m2, **res.temperatures,
@@ -184,6 +186,15 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
     return out
 
 
+def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
+    """The keys ``solve`` writes too (studies/vocabulary.py); the contract's keys win."""
+    from thermosat.studies.vocabulary import shared_keys
+
+    r = sizing.result
+    for k, v in shared_keys(r.temperatures, r.limits, r.power).items():
+        row.setdefault(k, v)
+
+
 def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
@@ -199,12 +210,21 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda msg: None)
     say(f"{tier}: sizing on the full coupled model")
-    sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
-                         progress=lambda r: say(
-                             f"{tier}:   radiator {r['radiator_area_m2']:8.1f} m², cells "
-                             f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
-                             f", coolant min {r['coolant_min_k']:.2f} K"))
+    from thermosat.common.progress import bar, is_quiet
+
+    with bar(total=None, desc=f"{tier}: sizing", unit="solve") as pbar:
+        def on_eval(r):
+            pbar.update()
+            pbar.set_postfix_str(f"radiator {r['radiator_area_m2']:.1f} m², junction "
+                                 f"{r['junction_max_k']:.2f} K", refresh=False)
+            say(f"{tier}:   radiator {r['radiator_area_m2']:8.1f} m², cells "
+                f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
+                f", coolant min {r['coolant_min_k']:.2f} K")
+
+        sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
+                             progress=on_eval)
     row = contract_row(tier, design, sizing)
+    _add_shared_keys(row, sizing)
     if "energy_balance" in row["violations"]:
         row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
                            f"the tolerance {row['energy_tolerance_rel']:.0e}")
@@ -232,7 +252,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         say(f"{tier}: {row['surface_exchange']['message']}")
     # orbit transient of the sized (or best) design
     say(f"{tier}: orbit transient ({steps} steps)")
-    orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps)
+    orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps, progress=not is_quiet())
     row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
     if orbit.freeze:
         row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "

@@ -91,7 +91,7 @@ def _order_key(case: Case) -> tuple:
 
 
 def discover(only: Iterable[str] | None = None) -> list[Case]:
-    """Import every case module of the validation package (sorted by VALIDATION.md number).
+    """Import every case module of the validation package (sorted by docs/references.md §8 number).
 
     ``only`` restricts to cases whose ``NAME`` or module name is listed; an unknown name is an
     :class:`InputError`. A module that fails to import becomes a failing case (with the error)

@@ -81,6 +81,9 @@ class Mode:
     plot_outputs: tuple[str, ...] = ()
     #: raises CaseError when the mode cannot run in this installation
     require: Callable[[], None] = lambda: None
+    #: the outputs a point can have (flattened dotted names; a name ending in ``.`` is a
+    #: prefix: a table of outputs). Empty: not known in advance, checked after the run.
+    known_outputs: tuple[str, ...] = ()
 
 
 MODES: dict[str, Mode] = {}
@@ -198,7 +201,9 @@ def _selftest_run(case: SelftestCase) -> dict:
 register_mode(Mode("selftest", _selftest_load, _selftest_apply, _selftest_fingerprint,
                    _selftest_run, lambda: ("default",), lambda t: CaseRef(label=t),
                    "analytic two-face radiator balance (self-test of the sweep machinery)",
-                   ("temperature_k", "margin_k", "load_w_m2")))
+                   ("temperature_k", "margin_k", "load_w_m2"),
+                   known_outputs=("temperature_k", "temperature_c", "load_w_m2", "rejected_w",
+                                  "margin_k")))
 
 
 # --- the real modes (thermosat.case.load / thermosat.studies.sizing, imported lazily) --------------------
@@ -329,7 +334,9 @@ register_mode(Mode("solve", _case_load, _case_apply, _case_fingerprint, _solve_r
                    _case_builtin, "steady satellite: temperatures, power budget, limits",
                    plot_outputs=("temperatures.junction_max_k", "temperatures.cell_max_k",
                                  "temperatures.coolant_max_k", "power.compute_w"),
-                   require=lambda: (_cases(), None)[1]))
+                   require=lambda: (_cases(), None)[1],
+                   known_outputs=("feasible", "failing", "temperatures.", "power.", "limits.",
+                                  "margins_k.", "energy_imbalance_rel", "solve_time_s")))
 register_mode(Mode("size", _case_load, _case_apply, _case_fingerprint, _size_run, _case_tiers,
                    _case_builtin, "radiator sizing per tier (thermosat.studies.sizing.size_case)",
                    require=lambda: (_size_case(), None)[1]))

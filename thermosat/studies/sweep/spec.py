@@ -157,10 +157,31 @@ def _check_spec(spec: SweepSpec, source: str) -> None:
                      "n >= 2, or values = [...]")
             if p.n < 2:
                 fail(f"{where}.n", f"{p.n} is too small", "n >= 2")
+    _check_plot_outputs(spec, fail)
     if not random:
         size = math.prod(len(_grid_values(p)) for p in spec.parameters)
         if size > MAX_POINTS:
             fail("parameters", f"the grid has {size} points", f"at most {MAX_POINTS}")
+
+
+def _check_plot_outputs(spec: SweepSpec, fail) -> None:
+    """``[plot] outputs`` against the outputs the mode can produce (a typo would silently drop
+    a plot row): one line with the closest known name."""
+    import difflib
+
+    known = MODES[spec.mode].known_outputs
+    if not known:
+        return
+    exact = [k for k in known if not k.endswith(".")]
+    prefixes = [k for k in known if k.endswith(".")]
+    for i, name in enumerate(spec.plot.outputs):
+        if name in exact or any(name.startswith(p) and len(name) > len(p) for p in prefixes):
+            continue
+        close = difflib.get_close_matches(name, exact + [p + "…" for p in prefixes], n=1,
+                                          cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        fail(f"plot.outputs[{i}]", f"{name!r} is not an output of mode {spec.mode!r}{hint}",
+             ", ".join(exact + [p + "<name>" for p in prefixes]))
 
 
 def fixed_values(spec: SweepSpec) -> dict[str, Any]:

@@ -44,6 +44,17 @@ def _plot_outputs(plan: Plan, records: list[dict], limit: int = 4) -> list[str]:
             if _numeric(v):
                 numeric.setdefault(k, []).append(v)
     if plan.sweep.spec.plot.outputs:
+        missing = [o for o in plan.sweep.spec.plot.outputs if o not in numeric]
+        if missing:  # the outputs of a mode are not all known in advance: say so, never drop
+            import difflib
+            import sys
+
+            for o in missing:
+                close = difflib.get_close_matches(o, list(numeric), n=1, cutoff=0.5)
+                print(f"thermosat sweep: warning: [plot] outputs {o!r} is not a numeric "
+                      f"output of the finished points" + (f" (did you mean {close[0]!r}?)"
+                                                          if close else "")
+                      + "; its plot row is left out", file=sys.stderr)
         return [o for o in plan.sweep.spec.plot.outputs if o in numeric]
     chosen = [o for o in get_mode(plan.sweep.spec.mode).plot_outputs if o in numeric]
     chosen += [k for k, vs in numeric.items() if k not in chosen and _varies(vs)]

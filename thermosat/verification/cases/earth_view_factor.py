@@ -8,14 +8,14 @@ plate (λ = 90°) at h = 500 km.
 
 Reference
 ---------
-Closed form for the edge-on plate (VALIDATION.md case 9; Gilmore, *Spacecraft Thermal
+Closed form for the edge-on plate (docs/references.md §8 case 9; Gilmore, *Spacecraft Thermal
 Control Handbook* vol. 1, 2nd ed., 2002, ch. 2; Howell, *A Catalog of Radiation Heat
 Transfer Configuration Factors*, section B, plane element tilted to a sphere):
 
     F = (1/π) [atan(1/√(H² − 1)) − √(H² − 1)/H²]      → 0.267 at 500 km
 
 evaluated here directly with the exact numbers. The nadir-facing plate has F = 1/H²
-(0.860/0.747/0.580 at 500/1000/2000 km); the table of VALIDATION.md gives the edge-on values
+(0.860/0.747/0.580 at 500/1000/2000 km); the table of docs/references.md §8 gives the edge-on values
 0.267/0.194/0.118.
 
 Computed
@@ -35,7 +35,7 @@ from thermosat.verification.case import CaseResult
 NAME = "earth_view_factor"
 
 R_KM = 6378.137
-TABLE = {  # altitude km: (nadir, edge-on), VALIDATION.md case 9 (3 decimals)
+TABLE = {  # altitude km: (nadir, edge-on), docs/references.md §8 case 9 (3 decimals)
     500.0: (0.860, 0.267),
     1000.0: (0.747, 0.194),
     2000.0: (0.580, 0.118),
@@ -76,7 +76,7 @@ def run() -> CaseResult:
         reference=reference,
         computed=computed,
         tolerance=1e-6,
-        source=("closed-form edge-on plate-to-sphere view factor, VALIDATION.md case 9 "
+        source=("closed-form edge-on plate-to-sphere view factor, docs/references.md §8 case 9 "
                 "(Gilmore 2002 ch. 2; Howell catalog section B); 0.267 at 500 km"),
         unit="-",
         meshes=rows,

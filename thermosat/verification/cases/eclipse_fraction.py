@@ -7,7 +7,7 @@ cylindrical shadow (no penumbra). Fraction of the orbit spent in shadow.
 
 Reference
 ---------
-VALIDATION.md case 10 (Gilmore, *Spacecraft Thermal Control Handbook* vol. 1, 2nd ed.,
+docs/references.md §8 case 10 (Gilmore, *Spacecraft Thermal Control Handbook* vol. 1, 2nd ed.,
 2002, ch. 2; Wertz & Larson, *SMAD*, 3rd ed., §5.1): β* = asin(R/(R + h)); for |β| < β*
 
     f = (1/π) acos(√(h² + 2Rh) / ((R + h) cos β))
@@ -67,7 +67,7 @@ def run() -> CaseResult:
         reference=ref500,
         computed=rows[3]["computed"],
         tolerance=1e-4,
-        source=("closed-form cylindrical-shadow eclipse fraction, VALIDATION.md case 10 "
+        source=("closed-form cylindrical-shadow eclipse fraction, docs/references.md §8 case 10 "
                 "(Gilmore 2002 ch. 2); 37.8 % at 500 km, beta = 0"),
         unit="-",
         meshes=rows,

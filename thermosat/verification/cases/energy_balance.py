@@ -13,7 +13,7 @@ Reference
 ---------
 Conservation of energy: at convergence heat in (absorbed flux, sources, sink irradiation)
 equals heat out (radiated), so the relative imbalance |in − out|/max(in, out) reported by
-every steady solve must be 0 to Newton tolerance — below 1e-8 absolute (VALIDATION.md case 8).
+every steady solve must be 0 to Newton tolerance — below 1e-8 absolute (docs/references.md §8 case 8).
 Every transient step must likewise balance stored energy rate against net heat flow.
 
 Computed
@@ -86,7 +86,7 @@ def run() -> CaseResult:
         rows.append(row)
     return CaseResult(
         name=NAME, reference=0.0, computed=headline, tolerance=1e-8, absolute=True, unit="-",
-        source="conservation of energy: steady imbalance < 1e-8 (VALIDATION.md case 8)",
+        source="conservation of energy: steady imbalance < 1e-8 (docs/references.md §8 case 8)",
         meshes=rows,
     )
 

@@ -9,7 +9,7 @@ reaches T = 300 K, with a sink at 0 K (headline) and at 200 K (second row set).
 Reference
 ---------
 Lumped-capacitance radiative cooling (Incropera et al., *Fundamentals of Heat and Mass
-Transfer*, 6th ed., eq. 5.18; VALIDATION.md case 5). Sink at 0 K:
+Transfer*, 6th ed., eq. 5.18; docs/references.md §8 case 5). Sink at 0 K:
 
     t = ρcV/(3εσA)·(1/T³ − 1/T0³)                      → 382.33 s
 
@@ -91,7 +91,7 @@ def run() -> CaseResult:
     return CaseResult(
         name=NAME, reference=head["reference"], computed=head["computed"], tolerance=1e-5,
         unit="s",
-        source=("lumped radiative cooling, Incropera eq. 5.18 (VALIDATION.md case 5): "
+        source=("lumped radiative cooling, Incropera eq. 5.18 (docs/references.md §8 case 5): "
                 "382.33 s to a 0 K sink, 438.78 s to 200 K; CODATA sigma"),
         meshes=rows,
     )

@@ -10,12 +10,12 @@ W/m²/K⁴; sides adiabatic. Wanted: T_B (K).
 Reference
 ---------
 NAFEMS *Standard Benchmark Tests for Thermal Analysis* (NAFEMS, 1986), test T2: target
-927 K (VALIDATION.md case 1). With constant k the profile is linear, so T_B is the root of
+927 K (docs/references.md §8 case 1). With constant k the profile is linear, so T_B is the root of
 
     k (T_A − T_B) / L = ε σ (T_B⁴ − T_sink⁴)
 
 which is solved here to round-off with ``scipy.optimize.brentq`` (927.0076 K, "exact 1D
-root 927.008 K" in VALIDATION.md).
+root 927.008 K" in docs/references.md §8).
 
 Computed
 --------

@@ -8,7 +8,7 @@ T(x = 0) = 0 °C; T(x = 0.1 m, t) = 100·sin(πt/40) °C. Wanted: T at x = 0.08 
 Reference
 ---------
 NAFEMS *Standard Benchmark Tests for Thermal Analysis* (NAFEMS, 1986), test T3: 36.60 °C;
-VALIDATION.md case 2 quotes the series solution 36.6031 °C. The series is evaluated here
+docs/references.md §8 case 2 quotes the series solution 36.6031 °C. The series is evaluated here
 (:func:`series_celsius`, 20,000 terms, truncation < 1e-9 °C): with u = (x/L)·g(t) + w,
 w = Σ b_n(t) sin(nπx/L) and x/L = Σ 2(−1)^(n+1)/(nπ) sin(nπx/L),
 

@@ -10,7 +10,7 @@ T_sink = 3 K (deep space); no internal power. Wanted: the equilibrium temperatur
 Reference
 ---------
 Energy balance of an isothermal plate (Gilmore, *Spacecraft Thermal Control Handbook*
-vol. 1, 2nd ed., 2002, ch. 2; VALIDATION.md case 4):
+vol. 1, 2nd ed., 2002, ch. 2; docs/references.md §8 case 4):
 
     T = [(α·S·cosθ + q_int)/((ε_front + ε_back)·σ) + T_sink⁴]^(1/4)  → 330.98 K
 
@@ -65,7 +65,7 @@ def run() -> CaseResult:
                          "rel_error": abs(v - ref) / ref})
     return CaseResult(
         name=NAME, reference=ref, computed=rows[2]["computed"], tolerance=1e-6, unit="K",
-        source=("isothermal plate balance (Gilmore 2002 ch. 2), 330.98 K (VALIDATION.md "
+        source=("isothermal plate balance (Gilmore 2002 ch. 2), 330.98 K (docs/references.md §8 "
                 "case 4); CODATA sigma, T_sink = 3 K"),
         meshes=rows,
     )

@@ -14,7 +14,7 @@ N_c = 0.01 … 10 (rows).
 
 Reference
 ---------
-High-accuracy solution of the ODE with ``scipy.integrate.solve_bvp`` (tol 1e-10, VALIDATION.md
+High-accuracy solution of the ODE with ``scipy.integrate.solve_bvp`` (tol 1e-10, docs/references.md §8
 case 7; the problem is the classical one of Mackay, *Design of Space Powerplants*, 1963, and
 Gilmore, *Spacecraft Thermal Control Handbook* vol. 1, ch. 6): η(N_c = 1) = 0.5339892.
 :func:`efficiency_quadrature` gives an independent check from the first integral
@@ -117,7 +117,7 @@ def run() -> CaseResult:
     return CaseResult(
         name=NAME, reference=ref1, computed=headline, tolerance=1e-6, unit="-",
         source=("fin equation theta'' = N_c theta^4 solved with scipy solve_bvp (tol 1e-10), "
-                "VALIDATION.md case 7; Mackay 1963, Gilmore vol. 1 ch. 6"),
+                "docs/references.md §8 case 7; Mackay 1963, Gilmore vol. 1 ch. 6"),
         meshes=rows,
     )
 

@@ -10,7 +10,7 @@ the local fluid temperature (perfect fin: no film, wall or fin resistance) and r
 
 Reference
 ---------
-Energy balance of a fluid slice, ṁ c_p dT/dx = −ε σ P T⁴, integrates to (VALIDATION.md
+Energy balance of a fluid slice, ṁ c_p dT/dx = −ε σ P T⁴, integrates to (docs/references.md §8
 case 6)
 
     1/T(x)³ = 1/T0³ + 3 ε σ P x / (ṁ c_p)
@@ -94,7 +94,7 @@ def run() -> CaseResult:
     computed = next(r["computed"] for r in rows if r["n"] == HEADLINE_N)
     return CaseResult(
         name=NAME, reference=ref, computed=computed, tolerance=1e-6, unit="K",
-        source=("closed form 1/T^3 = 1/T0^3 + 3 eps sigma P x/(mdot cp) (VALIDATION.md case 6: "
+        source=("closed form 1/T^3 = 1/T0^3 + 3 eps sigma P x/(mdot cp) (docs/references.md §8 case 6: "
                 "306.457 K, 984.09 W rejected), CODATA sigma, 0 K sink"),
         meshes=rows,
     )

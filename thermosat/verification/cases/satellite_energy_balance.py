@@ -15,7 +15,7 @@ their cold-plate links.
 
 Reference
 ---------
-Conservation of energy (VALIDATION.md case 8): heat in (absorbed sunlight, albedo and Earth
+Conservation of energy (docs/references.md §8 case 8): heat in (absorbed sunlight, albedo and Earth
 IR on both faces, chip power, pump work, distribution losses, sink irradiation) equals heat
 out (emitted from both faces, plus the electricity the cells deliver, which leaves the
 thermal model as power), so the relative imbalance |in − out| / max(in, out) is 0; it must
@@ -70,7 +70,7 @@ def run() -> CaseResult:
     return CaseResult(
         name=NAME, reference=0.0, computed=max(r["computed"] for r in rows), tolerance=1e-8,
         absolute=True, unit="-",
-        source=("conservation of energy on the coupled steady satellite (VALIDATION.md case 8: "
+        source=("conservation of energy on the coupled steady satellite (docs/references.md §8 case 8: "
                 "imbalance < 1e-8); default VLEO design, power loop closed"),
         meshes=rows,
     )

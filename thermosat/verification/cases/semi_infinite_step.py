@@ -10,7 +10,7 @@ Reference
 Classical similarity solution (Carslaw & Jaeger, *Conduction of Heat in Solids*, 2nd ed.,
 1959, §2.4; Incropera et al., *Fundamentals of Heat and Mass Transfer*, eq. 5.57):
 
-    T = Ts + (Ti − Ts)·erf(x / (2√(αt)))  → 337.5915 K   (VALIDATION.md case 3)
+    T = Ts + (Ti − Ts)·erf(x / (2√(αt)))  → 337.5915 K   (docs/references.md §8 case 3)
 
 evaluated with ``scipy.special.erf``.
 
@@ -87,7 +87,7 @@ def run() -> CaseResult:
     return CaseResult(
         name=NAME, reference=ref, computed=rows[-1]["computed"], tolerance=1e-5, unit="K",
         source=("erf similarity solution, Carslaw & Jaeger (1959) §2.4 / Incropera eq. 5.57; "
-                "337.5915 K (VALIDATION.md case 3)"),
+                "337.5915 K (docs/references.md §8 case 3)"),
         meshes=rows,
     )
 

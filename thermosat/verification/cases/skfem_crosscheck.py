@@ -25,7 +25,7 @@ Computed
 --------
 thermosat ``Model`` (its Numba assembly, Newton with line search) on 17 × 10, 33 × 20 and
 67 × 40 rectangles of tri3 cells. Tolerance 1e-8 absolute on that relative difference
-(VALIDATION.md case 12); both Newton loops are converged to ~1e-13 so the residual
+(docs/references.md §8 case 12); both Newton loops are converged to ~1e-13 so the residual
 difference is round-off.
 """
 from __future__ import annotations
@@ -127,7 +127,7 @@ def run() -> CaseResult:
         name=NAME, reference=0.0, computed=max(r["computed"] for r in rows), tolerance=1e-8,
         absolute=True, unit="-",
         source=("scikit-fem on the same mesh with a Newton loop written in "
-                "validation/skfem_crosscheck.py (VALIDATION.md case 12)"),
+                "validation/skfem_crosscheck.py (docs/references.md §8 case 12)"),
         meshes=rows,
     )
 

@@ -1,4 +1,4 @@
-"""View factor between coaxial parallel disks of radius 1, one apart (VALIDATION.md case 11).
+"""View factor between coaxial parallel disks of radius 1, one apart (docs/references.md §8 case 11).
 
 Problem
 -------

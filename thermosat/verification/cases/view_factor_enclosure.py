@@ -1,4 +1,4 @@
-"""Closure of a closed enclosure inside the coupled solve (VALIDATION.md case 11: "closure of
+"""Closure of a closed enclosure inside the coupled solve (docs/references.md §8 case 11: "closure of
 an enclosure to 1 must hold").
 
 Problem

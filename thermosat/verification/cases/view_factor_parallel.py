@@ -1,4 +1,4 @@
-"""View factor between directly opposed unit squares one unit apart (VALIDATION.md case 11).
+"""View factor between directly opposed unit squares one unit apart (docs/references.md §8 case 11).
 
 Problem
 -------

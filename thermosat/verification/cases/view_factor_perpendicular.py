@@ -1,4 +1,4 @@
-"""View factor between perpendicular unit squares sharing an edge (VALIDATION.md case 11).
+"""View factor between perpendicular unit squares sharing an edge (docs/references.md §8 case 11).
 
 Problem
 -------
