@@ -79,10 +79,16 @@ def test_limit_violations_are_flagged_in_the_result(solved, name, violated, marg
         assert "FAILS" in lim["coolant_message"] and word in lim["coolant_message"]
 
 
+def _overrated(res) -> set:
+    """{"chip_power"} when the coarse case drives its chips above their rating."""
+    return {"chip_power"} if res.limits.get("chip_power_margin_w", 0.0) < 0 else set()
+
+
 def test_only_the_violated_limits_are_flagged(solved):
-    assert solved["hot"][1].limits["violations"] == ["junction", "cells"]
-    assert set(solved["freeze"][1].limits["violations"]) == {"junction", "coolant_freeze"}
-    assert set(solved["boil"][1].limits["violations"]) == {"junction", "coolant_boil"}
+    for name, expect in (("hot", {"junction", "cells"}), ("freeze", {"junction", "coolant_freeze"}),
+                         ("boil", {"junction", "coolant_boil"})):
+        res = solved[name][1]
+        assert set(res.limits["violations"]) == expect | _overrated(res)
     for _, res in solved.values():
         assert res.limits["energy_imbalance_rel"] <= ENERGY_TOL_REL
         assert "energy_balance" not in res.limits["violations"]
