@@ -1,6 +1,7 @@
 """A deliberately coarse VLEO case (2 chips of ~13 kW, 2 m panel elements, 8 transient steps)
 shared by the guard, interrupt and repeatability tests: it solves in seconds and misses the
-junction limit on purpose."""
+junction limit on purpose (its chips carry a hypothetical 20 kW rating so that only the
+temperature limits fail)."""
 
 CASE = """\
 description = "{description}"
@@ -17,6 +18,9 @@ radiator_front = "z93"
 n_chips = 2
 chip = "gb300"
 demand_w = 25000.0
+# a hypothetical rating far above the gb300's 1.4 kW, so that the chip-power limit (issue 12)
+# does not mask the junction/cell/coolant guards this case exercises
+rated_power_w = 20000.0
 [loop]
 fluid = "ammonia"
 pressure_pa = 3000000.0

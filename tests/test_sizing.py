@@ -72,7 +72,9 @@ def test_junction_limit_below_reachable_coolant_is_infeasible():
     # edge-on Z-93 wing settles near 194.5 K on the albedo and Earth IR it absorbs at 500 km
     # (2 ε σ T⁴ = Σ faces (α·albedo + ε·IR)), and 2 kW through R_jf ≈ 0.037 K/W adds ~75 K:
     # the junction cannot go below ~269 K at any area
-    d = _design(t_junction_max_k=250.0)
+    # (the part is left unrated here: 2 kW is above the gb300's 1.4 kW rating, and this test
+    # is about the junction floor, not the chip-power limit of test_chip_rating.py)
+    d = _design(t_junction_max_k=250.0, rated_power_w=None)
     out = size_design(d, 2 * DEMAND_W, vary="wings", area_bounds_m2=(2.0, 3000.0))
     assert out.feasible is False
     assert out.binding_constraint == "junction"  # the failing constraint is named
