@@ -180,7 +180,8 @@ def test_nonsymmetric_k_of_t_through_gmres():
 
 def test_amg_hierarchy_reused_across_newton_steps(monkeypatch):
     """Radiation changes only the boundary diagonal between Newton steps: the AMG hierarchy is
-    built once and reused (DESIGN.md: reuse the hierarchy)."""
+    built once and reused (a kept hierarchy, as pyamg's documentation recommends for
+    repeated solves with one sparsity pattern)."""
     builds = []
     original = LinearSolver._hierarchy
 

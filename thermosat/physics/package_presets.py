@@ -48,8 +48,8 @@ reaches its 90 °C limit at a 300 K coolant.
 Rated power (``rated_power_w``, the most the part is run at; above it is a violated limit):
 Dojo D1 400 W (Tesla AI Day 2021: "400 W TDP" for D1 on 645 mm²); B200 1000 W (NVIDIA
 DGX B200 / HGX B200 configurable TDP up to 1000 W per GPU; the B200 in GB200 NVL72 runs at
-up to 1200 W, so the MISSION.md range is 1.0–1.2 kW: the lower, air/liquid HGX value is
-used); GB300 / Blackwell Ultra 1400 W (NVIDIA GB300 NVL72, up to 1.4 kW per GPU, MISSION.md).
+up to 1200 W, so the 1.0–1.2 kW range of docs/references.md is 1.0–1.2 kW: the lower, air/liquid HGX value is
+used); GB300 / Blackwell Ultra 1400 W (NVIDIA GB300 NVL72, up to 1.4 kW per GPU, docs/references.md).
 The preset's ``power_w`` equals its rating (the operating point is set by the satellite).
 
 Junction limit: 363.15 K (90 °C), the middle of the 85–95 °C at which data-centre parts

@@ -16,7 +16,7 @@ radiator planform, radiating from ``sides`` faces to a sink at ``T_sink``::
      :class:`thermosat.physics.environment.OrbitEnvironment` (exact plate-to-Earth view
      factors of :mod:`thermosat.physics.earth_view`), at the steady hot case (noon, the
      toolkit's design point) or orbit-averaged where the design rotates;
-   * end-of-life coatings (Z-93-class white: α 0.15 → 0.22, ε 0.92 → 0.85, MISSION.md);
+   * end-of-life coatings (Z-93-class white: α 0.15 → 0.22, ε 0.92 → 0.85, docs/references.md);
    * the coolant-to-face-sheet temperature drop: film (Gnielinski/laminar via
      :func:`thermosat.physics.correlations.pipe_flow` with real fluid properties) and the
      tube bond (``LoopSpec.bond_conductance_w_mk``) in series, per metre of tube;
@@ -48,7 +48,7 @@ __all__ = ["Radiator0D", "Design", "DESIGNS", "EOL_WHITE", "lumped_net_flux",
            "fin_efficiency", "face_absorbed", "self_consistent_flux", "published_designs",
            "radiator_temperature_for_flux"]
 
-#: Z-93-class white paint at end of life (MISSION.md: α ~0.14 → ~0.22, ε ~0.90 → ~0.85)
+#: Z-93-class white paint at end of life (docs/references.md: α ~0.14 → ~0.22, ε ~0.90 → ~0.85)
 EOL_WHITE = {"alpha": 0.22, "epsilon": 0.85}
 
 
@@ -177,7 +177,7 @@ def _iss_published() -> float:
 DESIGNS: tuple[Design, ...] = (
     Design(
         name="Two-face 20 °C radiator, ε 0.92, dawn–dusk orbit (orbital-compute design point)",
-        source=("MISSION.md 'public design points' (~633 W/m² from two faces at 20 °C, ε 0.92, "
+        source=("docs/references.md, public design points (~633 W/m² from two faces at 20 °C, ε 0.92, "
                 "dawn–dusk orbit); the same figure circulates with the Starcloud / Lumen Orbit "
                 "white paper (2024) — that attribution is not verified here"),
         published_w_m2=633.0,
@@ -194,7 +194,7 @@ DESIGNS: tuple[Design, ...] = (
         note=""),
     Design(
         name="SpaceX AI1 orbital-compute satellite (as announced)",
-        source=("press figures quoted in MISSION.md: ~120 kW average heat on ~110 m² of "
+        source=("press figures quoted in docs/references.md: ~120 kW average heat on ~110 m² of "
                 "two-sided radiator held edge-on to the Sun (press, not a SpaceX technical "
                 "document)"),
         published_w_m2=120e3 / 110.0,
@@ -209,7 +209,7 @@ DESIGNS: tuple[Design, ...] = (
         note=""),
     Design(
         name="ISS External Active Thermal Control System, Heat Rejection Subsystem radiators",
-        source=("NASA ISS EATCS / HRS fact sheets (as summarised in MISSION.md): two ammonia "
+        source=("NASA ISS EATCS / HRS fact sheets (as summarised in docs/references.md): two ammonia "
                 "loops reject up to ~70 kW through six HRS radiator ORUs, each eight panels "
                 "deployed to ~3.4 m × ~23.3 m (dimensions as given in the brief, to be checked "
                 "against the fact sheet), ~14 kg/m²; loop ammonia supplied at ~2.8 °C"),

@@ -25,25 +25,25 @@ The inputs (:data:`DEFAULT_INPUTS`), their ranges and sources:
 ==========================  ======================  =====================================
 input                       range                   source / mapping onto SatelliteDesign
 ==========================  ======================  =====================================
-coating_alpha_life          0 (BOL) – 1 (EOL)       Z-93-class white α 0.15 → 0.22 (MISSION.md);
+coating_alpha_life          0 (BOL) – 1 (EOL)       Z-93-class white α 0.15 → 0.22 (docs/references.md);
                                                     applied to ``wing_coating``, ``panel_back``,
                                                     ``panel_radiator_front`` where the coating
                                                     has EOL data (:data:`EOL_COATINGS`)
-coating_epsilon_life        0 (BOL) – 1 (EOL)       Z-93-class ε 0.92 → 0.85 (MISSION.md; the
+coating_epsilon_life        0 (BOL) – 1 (EOL)       Z-93-class ε 0.92 → 0.85 (docs/references.md; the
                                                     preset's 0.92 is BOL); same fields
-earth_ir_w_m2               220 – 275 W/m²          MISSION.md: mean 237, short-period hot up
+earth_ir_w_m2               220 – 275 W/m²          docs/references.md: mean 237, short-period hot up
                                                     to ~255–275; 220 low end: assumption
-albedo                      0.25 – 0.40             MISSION.md: hot short-period 0.35–0.40;
+albedo                      0.25 – 0.40             docs/references.md: hot short-period 0.35–0.40;
                                                     0.25 low end: assumption
-solar_constant_w_m2         1322 – 1414 W/m²        MISSION.md / Gilmore: over the year
+solar_constant_w_m2         1322 – 1414 W/m²        docs/references.md / Gilmore: over the year
 beta_deg                    0 – 90°                 β a year sweeps for a sun-synchronous
                                                     orbit; ``orbit.beta_rad``
 chip_power_factor           0.9 – 1.1               public chip-power spread (B200 1.0–1.2 kW,
-                                                    MISSION.md) at a fixed chip count. No
+                                                    docs/references.md) at a fixed chip count. No
                                                     design field: chips burn the panel's
                                                     electricity; applied to the sizing
                                                     demand (W)
-cold_plate_resistance_k_w   0.02 – 0.04 K/W         MISSION.md: 0.01–0.03 (1–2 kW chips) and
+cold_plate_resistance_k_w   0.02 – 0.04 K/W         docs/references.md: 0.01–0.03 (1–2 kW chips) and
                                                     ~0.03–0.04 K/W; ``package.h_w_m2k`` solved
                                                     to match (``h_for_cold_plate_resistance``)
 bond_conductance_w_mk       25 – 100 W/m/K          assumption: a factor 2 about the LoopSpec
@@ -80,7 +80,7 @@ __all__ = ["UncertainInput", "DEFAULT_INPUTS", "EOL_COATINGS", "sample_inputs",
            "apply_inputs", "evaluate_sample", "empirical_p95", "rank_inputs",
            "run_uncertainty", "design_fingerprint"]
 
-#: end-of-life (α, ε) of coatings with published degradation (MISSION.md); others unchanged
+#: end-of-life (α, ε) of coatings with published degradation (docs/references.md); others unchanged
 EOL_COATINGS = {"z93": (0.22, 0.85), "az93": (0.22, 0.85)}
 #: design fields carrying radiating coatings that age
 _COATING_FIELDS = ("wing_coating", "panel_back", "panel_radiator_front")
@@ -167,29 +167,29 @@ def _nominal_cold_plate(d):
 
 DEFAULT_INPUTS: tuple[UncertainInput, ...] = (
     UncertainInput("coating_alpha_life", 0.0, 1.0, "-",
-                   "Z-93-class white α 0.15 (BOL) → 0.22 (EOL), MISSION.md", "wing_coating",
+                   "Z-93-class white α 0.15 (BOL) → 0.22 (EOL), docs/references.md", "wing_coating",
                    _apply_alpha, lambda d: 0.0),
     UncertainInput("coating_epsilon_life", 0.0, 1.0, "-",
-                   "Z-93-class white ε 0.92 (BOL) → 0.85 (EOL), MISSION.md", "wing_coating",
+                   "Z-93-class white ε 0.92 (BOL) → 0.85 (EOL), docs/references.md", "wing_coating",
                    _apply_epsilon, lambda d: 0.0),
     UncertainInput("earth_ir_w_m2", 220.0, 275.0, "W/m²",
-                   "MISSION.md: OLR mean 237, short-period hot up to ~255–275; low end "
+                   "docs/references.md: OLR mean 237, short-period hot up to ~255–275; low end "
                    "assumed", "earth_ir_w_m2", _set_earth_ir, lambda d: d.earth_ir_w_m2),
     UncertainInput("albedo", 0.25, 0.40, "-",
-                   "MISSION.md: hot short-period albedo 0.35–0.40; low end assumed",
+                   "docs/references.md: hot short-period albedo 0.35–0.40; low end assumed",
                    "albedo", _set_albedo, lambda d: d.albedo),
     UncertainInput("solar_constant_w_m2", 1322.0, 1414.0, "W/m²",
-                   "MISSION.md / Gilmore: 1322–1414 W/m² over the year",
+                   "docs/references.md / Gilmore: 1322–1414 W/m² over the year",
                    "solar_constant_w_m2", _set_solar, lambda d: d.solar_constant_w_m2),
     UncertainInput("beta_deg", 0.0, 90.0, "deg",
                    "β swept over a year by a sun-synchronous orbit", "orbit", _set_beta,
                    lambda d: math.degrees(d.orbit.beta_rad)),
     UncertainInput("chip_power_factor", 0.9, 1.1, "-",
-                   "spread of public chip powers (B200 1.0–1.2 kW, MISSION.md); scales the "
+                   "spread of public chip powers (B200 1.0–1.2 kW, docs/references.md); scales the "
                    "sizing demand (no chip-power design field: chips burn the panel's "
                    "electricity)", None, _set_chip_power, lambda d: 1.0),
     UncertainInput("cold_plate_resistance_k_w", 0.02, 0.04, "K/W",
-                   "MISSION.md: 0.01–0.03 K/W (1–2 kW chips), ~0.03–0.04 K/W", "package",
+                   "docs/references.md: 0.01–0.03 K/W (1–2 kW chips), ~0.03–0.04 K/W", "package",
                    _set_cold_plate, _nominal_cold_plate),
     UncertainInput("bond_conductance_w_mk", 25.0, 100.0, "W/m/K",
                    "assumption: factor 2 about the LoopSpec default 50 W/m/K", "loop",
