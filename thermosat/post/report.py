@@ -252,6 +252,14 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                    f"{'met' if r.get('freeze_ok') else '**not met**'}); junction max "
                    f"{_k(r.get('cold_case_junction_max_k'))}, cells max "
                    f"{_k(r.get('cold_case_cell_max_k'))}.", ""]
+        if r.get("area_mesh_change_rel") is not None:
+            md += [f"Mesh convergence: re-sized on the h/2 mesh "
+                   f"({r['refined_fin_elements_per_pitch']} elements per tube pitch, "
+                   f"{r['refined_element_size_m']:.3g} m elsewhere) the radiator needs "
+                   f"{r['refined_radiator_area_m2']:.1f} m², "
+                   f"{100 * r['area_mesh_change_rel']:+.2f} % "
+                   f"({'within' if abs(r['area_mesh_change_rel']) <= 0.03 else '**outside**'} "
+                   f"the ±3 % bound).", ""]
         if r.get("header_bore_m") is not None:
             md += [f"Hydraulics: headers {1e3 * r['header_bore_m']:.1f} mm, transfer lines "
                    f"{1e3 * r['transfer_line_bore_m']:.1f} mm, loop Δp "

@@ -14,7 +14,8 @@ def contract_row(tier: str, design, sizing) -> dict:
     Issue 12 keys: ``chip_power_w``, ``chip_rated_power_w``, ``chip_power_margin_w``,
     ``n_chips``, ``hot_case`` (the environment sized against), ``cold_case``,
     ``cold_case_coolant_min_k`` and ``freeze_margin_k`` (None until the cold check fills
-    them, :func:`thermosat.studies.bounding.cold_check`), the hydraulics
+    them, :func:`thermosat.studies.bounding.cold_check`), ``area_mesh_change_rel`` (the
+    sized area's relative change at h/2, :mod:`thermosat.studies.mesh_change`), the hydraulics
     (``header_bore_m``, ``transfer_line_bore_m``, ``loop_pressure_drop_pa``,
     ``channel_maldistribution``) and ``wing_areal_mass_kg_m2``.
     """
@@ -33,6 +34,7 @@ def contract_row(tier: str, design, sizing) -> dict:
         "cold_case": None,
         "cold_case_coolant_min_k": None,
         "freeze_margin_k": None,
+        "area_mesh_change_rel": None,
         "header_bore_m": hyd["header_bore_m"],
         "transfer_line_bore_m": hyd["transfer_line_bore_m"],
         "loop_pressure_drop_pa": hyd["pressure_drop_pa"],

@@ -243,6 +243,17 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                                f"{cold['cold_case_coolant_min_k']:.1f} K, "
                                f"{cold['freeze_margin_k']:.1f} K above freezing (required "
                                f"{cold['required_freeze_margin_k']:g} K)")
+    # discretisation error of the sized area: re-size on the h/2 mesh (issue 12)
+    if sizing.feasible:
+        from thermosat.studies.mesh_change import area_mesh_change
+
+        say(f"{tier}: re-sizing on the h/2 mesh (mesh-convergence check, ≤ 5 coupled solves)")
+        mc = area_mesh_change(sizing, vary=vary, progress=lambda m: say(f"{tier}:   {m}"))
+        row.update(mc)
+        if abs(mc["area_mesh_change_rel"]) > 0.03:
+            row["message"] += (f"; WARNING: the sized area moves "
+                               f"{100 * mc['area_mesh_change_rel']:+.1f} % at one more mesh "
+                               f"refinement (bound ±3 %)")
     # surface exchange: re-size without it to show what it changes
     if sizing.design.exchange_enabled:
         say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
