@@ -260,6 +260,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                    f"{100 * r['area_mesh_change_rel']:+.2f} % "
                    f"({'within' if abs(r['area_mesh_change_rel']) <= 0.03 else '**outside**'} "
                    f"the ±3 % bound).", ""]
+        md += attribution_table(r.get("area_attribution"))
         if r.get("header_bore_m") is not None:
             md += [f"Hydraulics: headers {1e3 * r['header_bore_m']:.1f} mm, transfer lines "
                    f"{1e3 * r['transfer_line_bore_m']:.1f} mm, loop Δp "
@@ -307,3 +308,28 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
     for name, text in case_texts.items():
         md += [f"### {name}", "", "```toml", text.rstrip(), "```", ""]
     return atomic_write_text(path, "\n".join(md) + "\n")
+
+
+def attribution_table(att: dict | None) -> list[str]:
+    """Markdown: what each change of this round did to the sized area (one at a time)."""
+    if not att:
+        return []
+    md = [f"What moved the area (measured {att.get('date', '?')} at commit "
+          f"`{att.get('commit', '?')}` by `scripts/area_attribution.py`: each change undone "
+          f"one at a time from the default and the radiator re-sized; one at a time, so the "
+          f"effects interact and do not add up exactly):", ""]
+    if not att.get("matches_this_run"):
+        md += [f"*The model has changed since: that measurement's default sized "
+               f"{_n(att.get('radiator_area_m2'))} m², this run's differs by more than 2 %.*",
+               ""]
+    md += ["| change | before → now | area without it | effect of the change |",
+           "|---|---|---|---|"]
+    for c in att.get("changes", []):
+        if c["area_without_m2"] is None:
+            without = f"infeasible ({c['binding_without']})"
+            eff = "needed to be feasible"
+        else:
+            without = f"{c['area_without_m2']:.1f} m²"
+            eff = f"{c['effect_m2']:+.1f} m² ({100 * c['effect_rel']:+.0f} %)"
+        md.append(f"| {c['change']} | {c['before']} → {c['after']} | {without} | {eff} |")
+    return md + [""]

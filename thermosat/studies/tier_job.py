@@ -254,6 +254,9 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
             row["message"] += (f"; WARNING: the sized area moves "
                                f"{100 * mc['area_mesh_change_rel']:+.1f} % at one more mesh "
                                f"refinement (bound ±3 %)")
+    from thermosat.studies.attribution import measured_attribution
+
+    row["area_attribution"] = measured_attribution(tier, row["radiator_area_m2"])
     # surface exchange: re-size without it to show what it changes
     if sizing.design.exchange_enabled:
         say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
