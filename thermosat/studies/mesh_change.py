@@ -6,7 +6,8 @@ the element size along the tubes and on the panel (``element_size_m``) — and t
 area is found again on the refined mesh, with the cell area of the coarse answer held. The
 root finding is a secant on log(area) for the binding margin (junction or boiling, K),
 started from the coarse area and the slope d(margin)/d(log area) that the coarse sizing
-measured, stopped at the same margin tolerance as the sizing (0.05 K). The result is the
+measured, stopped at the same margin tolerance as the sizing (0.05 K) or when the next
+secant step moves the area by less than 0.5 % (its root is then the answer). The result is the
 relative change ``area_mesh_change_rel = (A_{h/2} − A_h) / A_h``: a discretisation error
 estimate of the sized area (the issue's bound: |·| ≤ 3 %).
 """
@@ -46,7 +47,7 @@ def _slope(sizing: SizingResult, binding: str) -> float | None:
 
 
 def area_mesh_change(sizing: SizingResult, *, vary: str = "wings", margin_tol_k: float = 0.05,
-                     max_solves: int = 5, progress=None) -> dict:
+                     area_rtol: float = 5e-3, max_solves: int = 5, progress=None) -> dict:
     """Re-size the radiator of a feasible ``sizing`` on the h/2 mesh.
 
     Returns ``area_mesh_change_rel`` (–), ``refined_radiator_area_m2``, the refined mesh's
@@ -77,22 +78,22 @@ def area_mesh_change(sizing: SizingResult, *, vary: str = "wings", margin_tol_k:
 
     x0, f0 = math.log(a0), margin(a0)
     slope = _slope(sizing, binding) or 5.0  # K per unit log area; only seeds the secant
-    best = (x0, f0) if f0 >= 0 else None
     x_prev, f_prev = x0, f0
     x = x0 - f0 / slope
+    a_fine = a0
     for _ in range(max_solves - 1):
         if abs(f_prev) <= margin_tol_k:
+            a_fine = math.exp(x_prev)
             break
         f = margin(math.exp(x))
-        if f >= 0 and (best is None or x < best[0]):
-            best = (x, f)
         if abs(f) <= margin_tol_k or f == f_prev:
-            x_prev, f_prev = x, f
+            a_fine = math.exp(x)
             break
-        x, x_prev, f_prev = x - f * (x - x_prev) / (f - f_prev), x, f
-    a_fine = math.exp(x_prev)
-    if f_prev < 0 and best is not None:  # keep to the feasible side
-        a_fine = math.exp(best[0])
+        x_next = x - f * (x - x_prev) / (f - f_prev)
+        a_fine = math.exp(x_next)
+        if abs(x_next - x) <= area_rtol:  # the secant root is within area_rtol of this solve
+            break
+        x, x_prev, f_prev = x_next, x, f
     return {
         "area_mesh_change_rel": (a_fine - a0) / a0,
         "refined_radiator_area_m2": a_fine,
