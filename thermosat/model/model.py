@@ -703,6 +703,8 @@ class Model:
                     per_b = self._surface_radiation[name].boundary_heat(T)
                     for b, v in per_b.items():
                         out[f"{name}:{b}"] = v
+                        out[f"{name}:{b}:in"] = max(v, 0.0)
+                        out[f"{name}:{b}:out"] = max(-v, 0.0)
                         boundaries[f"boundary:{b}"] = boundaries.get(f"boundary:{b}", 0.0) + v
                     continue
                 for b in (where if isinstance(where, (list, tuple)) else [where]):
