@@ -234,3 +234,54 @@ def test_refused_axisymmetric_and_double_radiation():
         m.add_surface_radiation(["a/top"], 0.5)  # fine alone ...
         m.add_part("c", mesh.shell(1.0, 1.0, 1, 1))
         m.add_surface_radiation(["a/bottom", "c/front"], 0.5)   # ... but not mixed
+
+
+@pytest.mark.parametrize("cell", ["hex8", "tet4"])
+def test_convex_body_equals_radiation_to_sink(cell):
+    """The faces of a convex body see nothing but the sink, whatever the node order of the
+    mesh's facets (they are turned to face away from the body): the exchange is then the
+    plain radiation to the sink (the same quadrature), in every temperature and heat flow."""
+    from thermosat.mesh.core import Boundary
+
+    faces = ["xmin", "xmax", "ymin", "ymax", "zmin", "zmax"]
+    box = mesh.box(0.4, 0.3, 0.2, 4, 3, 2, cell=cell)
+    inward = box.with_regions(boundaries={
+        f: Boundary(box.boundary(f).facets[:, ::-1], box.boundary(f).facet_type) for f in faces})
+
+    def solve(msh, exchange):
+        m = Model(msh)
+        m.material(conductivity=5.0)
+        m.heat_source(power_w=300.0)
+        if exchange:
+            m.add_surface_radiation(faces, 0.7, t_sink_k=3.0, name="x", use_cache=False)
+        else:
+            for f in faces:
+                m.radiation(f, 0.7, t_sink_k=3.0)
+        return m, m.solve_steady(rtol=1e-12)
+
+    m0, r0 = solve(box, False)
+    for msh in (box, inward):
+        m1, r1 = solve(msh, True)
+        n = box.n_points
+        assert np.abs(r1.T[:n] - r0.T[:n]).max() < 1e-8
+        assert r1.heat_flow("x") == pytest.approx(-300.0, rel=1e-9)
+        for f in faces:
+            assert r1.heat_flow(f"boundary:{f}") == pytest.approx(
+                r0.heat_flow(f"boundary:{f}"), rel=1e-8)
+
+
+def test_transient_enclosure_conserves_energy():
+    """A backward-Euler transient of the coupled cylinder enclosure: stored energy change
+    equals the net heat in (the exchange inside an enclosure moves heat, creates none)."""
+    m = Model()
+    m.add_part("in", cyl.ring(0.08, 0.1, 16))
+    m.add_part("out", cyl.ring(0.25, 0.27, 16))
+    for p in ("in", "out"):
+        m.material(f"{p}/domain", conductivity=50.0, thickness_m=1.0, density=2700.0,
+                   specific_heat=900.0)
+    m.heat_source("in/domain", power_w=2000.0)
+    m.fixed_temperature("out/outer", 300.0)
+    m.add_surface_radiation(["in/outer", "out/inner"], 0.5, enclosure=True, name="gap")
+    tr = m.solve_transient(t_end_s=200.0, dt_s=20.0, T0=300.0)
+    assert tr.max_step_imbalance < 1e-8
+    assert tr.T.max() > 300.5
