@@ -190,6 +190,7 @@ class Model:
         self.conditions: dict[str, tuple[str, str | None]] = {}
         self._condition_terms: dict[str, list[Term]] = {}
         self._surface_radiation: dict = {}
+        self._splits: dict = {}
         self._extra_terms: list[Term] = []
         self._term_factories: list = []
         self._system = None
@@ -615,6 +616,7 @@ class Model:
             terms += self._cell_terms(part, points)
         node_scales = {p.name: self._node_scale(p) for p in self.parts.values()}
         self._condition_terms = {}
+        self._splits = {}
         for kind, where, value, name, label in self._bcs:
             made: list[Term] = []
             if kind == "flux":
@@ -668,7 +670,11 @@ class Model:
         (``F − A T − N`` of its terms), so the flows add up to the discrete balance exactly;
         fixed-temperature conditions get the reaction ``R`` (residual of the whole assembled
         system, mass term included) at their nodes. ``name:in`` / ``name:out`` (≥ 0) are the
-        sums over the nodes where the condition brings heat in and where it takes heat out.
+        heat the condition brings in and takes out, summed over the facets of its boundary
+        where the facet's heat is positive / negative (the boundary flux recovered from the
+        nodal heats with the boundary mass matrix, :mod:`thermosat.model.heat_split`, so
+        that the consistent loads of quadratic facets, negative at the corners of a uniform
+        inflow, do not show as heat leaving); sources split by node.
         Boundary entries are ``boundary:<name>`` (sum of the conditions on it).
         """
         out: dict[str, float] = {}
@@ -693,8 +699,7 @@ class Model:
             if q is None:
                 continue
             out[name] = float(q.sum())
-            out[f"{name}:in"] = float(q[q > 0].sum())
-            out[f"{name}:out"] = float(-q[q < 0].sum())
+            out[f"{name}:in"], out[f"{name}:out"] = self._split_in_out(name, q, T)
         boundaries: dict[str, float] = {}
         for name, (kind, where) in self.conditions.items():
             if kind in _KINDS_WITH_BOUNDARY and name in out:
@@ -712,6 +717,31 @@ class Model:
                     boundaries[key] = boundaries.get(key, 0.0) + out[name]
         out.update(boundaries)
         return out
+
+    def _split_in_out(self, name: str, q: np.ndarray, T: np.ndarray) -> tuple[float, float]:
+        """(in, out) ≥ 0 (W) of condition ``name`` with nodal heats ``q``: by facet for
+        boundary conditions (flux recovered with the boundary mass matrix,
+        :mod:`thermosat.model.heat_split`; by node where that does not apply), by node for
+        sources."""
+        kind, where = self.conditions[name]
+        if kind == "surface_radiation":
+            h = -self._surface_radiation[name].term.patch_heat(T)   # per facet, exact
+            return float(h[h > 0].sum()), float(-h[h < 0].sum())
+        if kind in ("fixed_temperature", "heat_flux", "convection", "radiation"):
+            from thermosat.model.heat_split import BoundarySplit
+
+            split = self._splits.get(name)
+            if split is None:
+                scales = {p.name: self._node_scale(p) for p in self.parts.values()}
+                try:
+                    split = BoundarySplit(self._facet_set(where, self.points, scales, "mass"))
+                except (InputError, ValueError, KeyError):
+                    split = False
+                self._splits[name] = split
+            res = split.split(q) if split else None
+            if res is not None:
+                return res
+        return float(q[q > 0].sum()), float(-q[q < 0].sum())
 
     # --- solving --------------------------------------------------------------------------
     def solve_steady(self, T0=None, **kw):
