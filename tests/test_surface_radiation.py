@@ -285,3 +285,50 @@ def test_transient_enclosure_conserves_energy():
     tr = m.solve_transient(t_end_s=200.0, dt_s=20.0, T0=300.0)
     assert tr.max_step_imbalance < 1e-8
     assert tr.T.max() > 300.5
+
+
+def _sector(r_in, r_out, n, angle, nr=2):
+    """Annular sector 0 ≤ θ ≤ angle of n × nr quad4 cells, boundaries inner/outer (line2)."""
+    from thermosat.mesh.core import Boundary, Mesh
+
+    th = angle * np.arange(n + 1) / n
+    r = np.linspace(r_in, r_out, nr + 1)
+    pts = np.zeros(((nr + 1) * (n + 1), 3))
+    pts[:, 0] = (r[:, None] * np.cos(th)).ravel()
+    pts[:, 1] = (r[:, None] * np.sin(th)).ravel()
+    ids = np.arange(len(pts)).reshape(nr + 1, n + 1)
+    cells = np.stack([ids[:-1, :-1], ids[1:, :-1], ids[1:, 1:], ids[:-1, 1:]], -1).reshape(-1, 4)
+    return Mesh(pts, cells, "quad4", {"domain": np.arange(len(cells))},
+                {"inner": Boundary(np.stack([ids[0, :-1], ids[0, 1:]], 1), "line2"),
+                 "outer": Boundary(np.stack([ids[-1, :-1], ids[-1, 1:]], 1), "line2")})
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_sector_with_two_planes_is_the_whole_enclosure(k):
+    """Sector π/k of the coupled concentric-cylinder enclosure with its two mirror planes
+    (2k copies): the same wall temperatures and 1/(2k) of the heat of the whole ring."""
+    n = 32
+
+    def solve(angle, planes):
+        m = Model()
+        seg = max(1, round(n * angle / (2 * np.pi)))
+        m.add_part("in", _sector(0.08, 0.1, seg, angle) if planes else cyl.ring(0.08, 0.1, n))
+        m.add_part("out", _sector(0.25, 0.27, seg, angle) if planes else cyl.ring(0.25, 0.27, n))
+        for p in ("in", "out"):
+            m.material(f"{p}/domain", conductivity=50.0, thickness_m=1.0)
+        m.heat_source("in/domain", power_w=2000.0 * angle / (2 * np.pi))
+        m.fixed_temperature("out/outer", 300.0)
+        m.add_surface_radiation(["in/outer", "out/inner"], {"in/outer": 0.6, "out/inner": 0.4},
+                                enclosure=True, symmetry_planes=planes, name="gap")
+        res = m.solve_steady(rtol=1e-12)
+        part = m.parts["in"]
+        wall = part.offset + np.unique(part.mesh.boundary("outer").facets)
+        return res.T[wall], -res.heat_flow("gap:in/outer")
+
+    T_full, q_full = solve(2 * np.pi, None)
+    a = np.pi / k
+    planes = [((0.0, 0.0), (0.0, 1.0)), ((0.0, 0.0), (-np.sin(a), np.cos(a)))]
+    T_sec, q_sec = solve(a, planes)
+    assert np.abs(T_sec - T_full.mean()).max() < 1e-7
+    assert np.ptp(T_full) < 1e-7
+    assert 2 * k * q_sec == pytest.approx(q_full, rel=1e-9)

@@ -419,7 +419,10 @@ class Model:
             an enclosure), ``name:<boundary>`` and ``boundary:<boundary>`` that through each
             boundary; the energy table lists ``name:<a>→<b>`` transfers and ``→space`` losses.
 
-        Returns the condition name. Not for axisymmetric models.
+        The exchange is one :class:`~thermosat.terms.surface_exchange.SurfaceExchange` term
+        (the satellite's); its zone-coupled Newton tangent adds a part ``<name>_zones``
+        without conduction (a few auxiliary unknowns, no physics). Gray (ε constant) and
+        constant ``t_sink_k`` only. Returns the condition name. Not for axisymmetric models.
         """
         from thermosat.model.surface_radiation import SurfaceRadiation
 
