@@ -258,6 +258,10 @@ def test_refused_axisymmetric_and_double_radiation():
     with pytest.raises(InputError, match="already radiates"):
         m.radiation("b/bottom", 0.5)
     m = _two_plates()
+    m.add_part("tilted", mesh.rectangle(1.0, 0.1, 4, 1).translated((0.0, 0.0, 0.5)))
+    with pytest.raises(InputError, match="z = const"):
+        m.add_surface_radiation(["a/top", "tilted/bottom"], 0.5)
+    m = _two_plates()
     with pytest.raises(InputError, match="line facets"):
         m.add_surface_radiation(["a/top"], 0.5)  # fine alone ...
         m.add_part("c", mesh.shell(1.0, 1.0, 1, 1))

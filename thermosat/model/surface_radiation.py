@@ -131,6 +131,13 @@ class SurfaceRadiation:
             raise InputError("surface radiation: boundaries mix line facets (2D) with "
                              "tri3/quad4 facets (3D)")
         self.planar_2d = types == {"line2"}
+        if self.planar_2d:
+            z = model.points[np.concatenate([f.ravel() for _, f, _ in self._facets]), 2]
+            size = float(np.ptp(model.points, axis=0).max()) or 1.0
+            if np.ptp(z) > 1e-9 * size:
+                raise InputError("surface radiation: line facets are the cross-section of a 2D "
+                                 "planar model and must lie in one plane z = const (xy); "
+                                 f"these span z = {z.min():.6g} … {z.max():.6g} m")
         from thermosat.radiation import mirror
 
         planes = mirror.check_planes(planes, planar_2d=self.planar_2d)
