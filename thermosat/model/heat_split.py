@@ -8,9 +8,9 @@ facet's heat each) and of mixed sign on tri6 facets, so a boundary where heat on
 showed heat leaving too.
 
 Here the boundary flux is first recovered from the nodal heats by the consistent boundary
-mass matrix (Gresho, Lee, Sani, Chan & Leone 1987, "The consistent Galerkin FEM for computing
-derived boundary quantities in thermal and/or fluids problems", *Int. J. Numer. Meth.
-Fluids* 7, 371): ``q_h = Σ_b q_b N_b`` with ``Σ_b M_ab q_b = R_a``, ``M_ab = ∫_Γ N_a N_b dA``.
+mass matrix ([Gresho1987] in docs/references.md: Gresho, Lee, Sani, Maslanik & Eaton, "The
+consistent Galerkin FEM for computing derived boundary quantities in thermal and/or fluids
+problems", *Int. J. Numer. Methods Fluids* 7, 371): ``q_h = Σ_b q_b N_b`` with ``Σ_b M_ab q_b = R_a``, ``M_ab = ∫_Γ N_a N_b dA``.
 Each facet's heat is then ``∫_f q_h dA = Σ_b q_b ∫_f N_b dA``; what enters is the sum over
 the facets with positive heat, what leaves over the others. The facet heats add up to
 ``Σ_a R_a`` exactly (the shape functions sum to one), a uniform flux gives a uniform ``q_h``
