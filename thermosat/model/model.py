@@ -189,6 +189,8 @@ class Model:
         #: condition name -> (kind, boundary or region)
         self.conditions: dict[str, tuple[str, str | None]] = {}
         self._condition_terms: dict[str, list[Term]] = {}
+        self._surface_radiation: dict = {}
+        self._splits: dict = {}
         self._extra_terms: list[Term] = []
         self._term_factories: list = []
         self._system = None
@@ -384,9 +386,115 @@ class Model:
         absorbed_flux_w_m2 = _condition_value("radiation absorbed_flux_w_m2",
                                               absorbed_flux_w_m2, per_facet=True, unit="W/m²")
         self._facets(boundary)
+        for cname, (kind, where) in self.conditions.items():
+            if kind == "surface_radiation" and boundary in where:
+                raise InputError(f"radiation: boundary {boundary!r} already radiates "
+                                 f"(surface_radiation condition {cname!r})")
         name = self._register("radiation", boundary, name)
         self._bcs.append(("radiation", boundary, (emissivity, t_sink_k, absorbed_flux_w_m2,
                                                   sigma), name, name))
+
+    def add_surface_radiation(self, boundaries, emissivity, *, enclosure: bool = False,
+                              t_sink_k: float = 3.0, symmetry_planes=None,
+                              name: str | None = None, obstruction: bool = True,
+                              sigma: float = SIGMA, use_cache: bool = True) -> str:
+        """Gray diffuse surface-to-surface radiation among named ``boundaries``.
+
+        boundaries : list of boundary names (``"part/name"``): line2 facets of a 2D planar
+            model (view factors by Hottel's crossed strings, per unit depth times the plate
+            thickness, i.e. a slice of a body infinitely long in z) or flat tri3/quad4 facets
+            in 3D. Facets of the boundary of a 2D/3D body radiate away from it; shell facets
+            (boundary = cells) to the side of their right-hand normal.
+        emissivity : one value for all, or ``{boundary: ε}`` for each, in (0, 1]
+        enclosure : ``True`` if the boundaries close a cavity (every row of view factors is
+            scaled to sum to one); else the rest ``1 − Σ_j F_ij`` of each facet's view goes to
+            a black sink at ``t_sink_k`` (K, a number ≥ 0)
+        symmetry_planes : ``[(point, normal), ...]`` (m): mirror planes of the geometry; each
+            facet also sees the mirror images of the facets (a half or sector model then
+            radiates as the whole body; two planes at 180°/k make a sector)
+        obstruction : facets shadow each other (ray tests); ``False`` only for convex views
+        sigma : Stefan–Boltzmann constant (W/m²/K⁴)
+        name : default ``surface_radiation[<b1>,<b2>...]``; ``result.heat_flow(name)`` is the
+            net heat the exchange brings into the model (minus what leaves to the sink; 0 for
+            an enclosure), ``name:<boundary>`` and ``boundary:<boundary>`` that through each
+            boundary; the energy table lists ``name:<a>→<b>`` transfers and ``→space`` losses.
+
+        The exchange is one :class:`~thermosat.terms.surface_exchange.SurfaceExchange` term
+        (the satellite's); its zone-coupled Newton tangent adds a part ``<name>_zones``
+        without conduction (a few auxiliary unknowns, no physics). Gray (ε constant) and
+        constant ``t_sink_k`` only. Returns the condition name. Not for axisymmetric models.
+        """
+        from thermosat.model.surface_radiation import SurfaceRadiation
+
+        if self.axisymmetric:
+            raise InputError("add_surface_radiation: axisymmetric models are not supported "
+                             "(view factors of bodies of revolution are not implemented); "
+                             "use radiation(...) to a sink")
+        if isinstance(boundaries, str):
+            boundaries = [boundaries]
+        try:
+            boundaries = list(boundaries)
+        except TypeError:
+            raise InputError(f"add_surface_radiation boundaries: {boundaries!r} is not a list "
+                             "of boundary names") from None
+        if not boundaries or not all(isinstance(b, str) for b in boundaries):
+            raise InputError(f"add_surface_radiation boundaries: {boundaries!r} is not a "
+                             "non-empty list of boundary names")
+        if len(set(boundaries)) != len(boundaries):
+            raise InputError(f"add_surface_radiation boundaries: {boundaries!r} lists a "
+                             "boundary twice")
+        for b in boundaries:
+            part, local = self._part(b)
+            if local not in part.mesh.boundaries:
+                raise InputError(f"add_surface_radiation boundaries: {b!r} does not exist; "
+                                 f"known boundaries of part {part.name!r}: "
+                                 f"{sorted(part.mesh.boundaries) or 'none'}")
+            for cname, (kind, where) in self.conditions.items():
+                if kind in ("radiation", "surface_radiation") and (
+                        where == b or isinstance(where, (list, tuple)) and b in where):
+                    raise InputError(f"add_surface_radiation: boundary {b!r} already radiates "
+                                     f"({kind} condition {cname!r}); one radiation condition "
+                                     "per boundary")
+        if isinstance(emissivity, dict):
+            unknown = sorted(set(emissivity) - set(boundaries))
+            missing = [b for b in boundaries if b not in emissivity]
+            if unknown or missing:
+                raise InputError(f"add_surface_radiation emissivity: give one value per "
+                                 f"boundary {boundaries}; unknown {unknown}, missing {missing}")
+            eps = dict(emissivity)
+        else:
+            eps = {b: emissivity for b in boundaries}
+        for b, e in eps.items():
+            if isinstance(e, bool) or not isinstance(e, (int, float, np.floating, np.integer)) \
+                    or not (0.0 < float(e) <= 1.0):
+                raise InputError(f"add_surface_radiation emissivity[{b!r}]: {e!r} is outside "
+                                 "the allowed range (0, 1] (a constant: gray surfaces)")
+            eps[b] = float(e)
+        if not isinstance(enclosure, bool):
+            raise InputError(f"add_surface_radiation enclosure: {enclosure!r} is not one of "
+                             "True, False")
+        if isinstance(t_sink_k, bool) or not isinstance(t_sink_k, (int, float, np.floating,
+                                                                   np.integer)) \
+                or not (np.isfinite(t_sink_k) and t_sink_k >= 0):
+            raise InputError(f"add_surface_radiation t_sink_k: {t_sink_k!r} is not a "
+                             "temperature >= 0 K (a constant)")
+        _check_value("add_surface_radiation sigma", sigma, 1e-300, None, "W/m²/K⁴")
+        from thermosat.radiation.mirror import check_planes
+
+        check_planes(symmetry_planes)
+        if name is None:
+            name = f"surface_radiation[{','.join(boundaries)}]"
+        name = self._register("surface_radiation", list(boundaries), name)
+        try:
+            cond = SurfaceRadiation(self, boundaries, eps, enclosure, float(t_sink_k),
+                                    symmetry_planes, name, sigma=float(sigma),
+                                    obstruction=bool(obstruction), use_cache=use_cache)
+        except InputError:
+            del self.conditions[name]
+            raise
+        self._surface_radiation[name] = cond
+        self._bcs.append(("surface_radiation", boundaries, cond, name, name))
+        return name
 
     def heat_source(self, region: str | None = None, *, q_w_m3=None, power_w=None,
                     name: str | None = None) -> None:
@@ -511,6 +619,7 @@ class Model:
             terms += self._cell_terms(part, points)
         node_scales = {p.name: self._node_scale(p) for p in self.parts.values()}
         self._condition_terms = {}
+        self._splits = {}
         for kind, where, value, name, label in self._bcs:
             made: list[Term] = []
             if kind == "flux":
@@ -564,7 +673,11 @@ class Model:
         (``F − A T − N`` of its terms), so the flows add up to the discrete balance exactly;
         fixed-temperature conditions get the reaction ``R`` (residual of the whole assembled
         system, mass term included) at their nodes. ``name:in`` / ``name:out`` (≥ 0) are the
-        sums over the nodes where the condition brings heat in and where it takes heat out.
+        heat the condition brings in and takes out, summed over the facets of its boundary
+        where the facet's heat is positive / negative (the boundary flux recovered from the
+        nodal heats with the boundary mass matrix, :mod:`thermosat.model.heat_split`, so
+        that the consistent loads of quadratic facets, negative at the corners of a uniform
+        inflow, do not show as heat leaving); sources split by node.
         Boundary entries are ``boundary:<name>`` (sum of the conditions on it).
         """
         out: dict[str, float] = {}
@@ -589,16 +702,49 @@ class Model:
             if q is None:
                 continue
             out[name] = float(q.sum())
-            out[f"{name}:in"] = float(q[q > 0].sum())
-            out[f"{name}:out"] = float(-q[q < 0].sum())
+            out[f"{name}:in"], out[f"{name}:out"] = self._split_in_out(name, q, T)
         boundaries: dict[str, float] = {}
         for name, (kind, where) in self.conditions.items():
             if kind in _KINDS_WITH_BOUNDARY and name in out:
+                if kind == "surface_radiation":
+                    # split by facet: each boundary gets what its own facets carry
+                    per_b = self._surface_radiation[name].boundary_heat(T)
+                    for b, v in per_b.items():
+                        out[f"{name}:{b}"] = v
+                        out[f"{name}:{b}:in"] = max(v, 0.0)
+                        out[f"{name}:{b}:out"] = max(-v, 0.0)
+                        boundaries[f"boundary:{b}"] = boundaries.get(f"boundary:{b}", 0.0) + v
+                    continue
                 for b in (where if isinstance(where, (list, tuple)) else [where]):
                     key = f"boundary:{b}"
                     boundaries[key] = boundaries.get(key, 0.0) + out[name]
         out.update(boundaries)
         return out
+
+    def _split_in_out(self, name: str, q: np.ndarray, T: np.ndarray) -> tuple[float, float]:
+        """(in, out) ≥ 0 (W) of condition ``name`` with nodal heats ``q``: by facet for
+        boundary conditions (flux recovered with the boundary mass matrix,
+        :mod:`thermosat.model.heat_split`; by node where that does not apply), by node for
+        sources."""
+        kind, where = self.conditions[name]
+        if kind == "surface_radiation":
+            h = -self._surface_radiation[name].term.patch_heat(T)   # per facet, exact
+            return float(h[h > 0].sum()), float(-h[h < 0].sum())
+        if kind in ("fixed_temperature", "heat_flux", "convection", "radiation"):
+            from thermosat.model.heat_split import BoundarySplit
+
+            split = self._splits.get(name)
+            if split is None:
+                scales = {p.name: self._node_scale(p) for p in self.parts.values()}
+                try:
+                    split = BoundarySplit(self._facet_set(where, self.points, scales, "mass"))
+                except (InputError, ValueError, KeyError):
+                    split = False
+                self._splits[name] = split
+            res = split.split(q) if split else None
+            if res is not None:
+                return res
+        return float(q[q > 0].sum()), float(-q[q < 0].sum())
 
     # --- solving --------------------------------------------------------------------------
     def solve_steady(self, T0=None, **kw):

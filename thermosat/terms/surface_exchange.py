@@ -74,6 +74,9 @@ from thermosat.terms.base import Term
 __all__ = ["ExchangePatches", "SurfaceExchange"]
 
 _LINEAR = {"tri3": 3, "quad4": 4}
+#: facet types accepted with precomputed view factors (``vf``): line2 segments of 2D planar
+#: models (crossed strings, :mod:`thermosat.radiation.strings`)
+_WITH_VF = {"line2": 2, **_LINEAR}
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,15 @@ class ExchangePatches:
     of_facet: np.ndarray
 
 
-def _as_blocks(cells) -> list[CellSet]:
+def _as_blocks(cells, with_vf: bool = False) -> list[CellSet]:
     blocks = [cells] if isinstance(cells, CellSet) else list(cells)
     if not blocks:
         raise InputError("surface exchange: no facets given")
     for c in blocks:
-        if c.cell_type not in _LINEAR:
+        if c.cell_type not in (_WITH_VF if with_vf else _LINEAR):
             raise InputError(f"surface exchange: facets must be planar tri3 or quad4 (view "
-                             f"factors), got {c.cell_type}")
+                             f"factors), or line2 with precomputed view factors (vf), got "
+                             f"{c.cell_type}")
     pts = blocks[0].points
     if any(c.points is not pts for c in blocks[1:]):
         raise InputError("surface exchange: all facet sets must share one point array")
@@ -109,7 +113,7 @@ def _as_blocks(cells) -> list[CellSet]:
 
 def _facet_polygons(blocks: list[CellSet]) -> tuple[np.ndarray, np.ndarray]:
     """Compact points and (nf, 3|4) facets of the FE facets (for the view factors)."""
-    width = max(_LINEAR[c.cell_type] for c in blocks)
+    width = max(_WITH_VF[c.cell_type] for c in blocks)
     conn = []
     for c in blocks:
         k = c.conn
@@ -131,7 +135,9 @@ class SurfaceExchange(Term):
     Parameters
     ----------
     cells : CellSet or list of CellSets of tri3/quad4 facets (global node numbers, node order
-        right-handed about the side the facet radiates to), built with the radiation
+        right-handed about the side the facet radiates to), or line2 facets of a 2D planar
+        model when ``vf`` is given (segment p0 → p1 radiating to ``(t_y, −t_x)``, see
+        :mod:`thermosat.radiation.strings`), built with the radiation
         quadrature (``model.cells(..., boundary=True, kind="radiation")``)
     emissivity : number or per-facet array in [0, 1] (facets in the order of ``cells``)
     t_sink : temperature of space (K)
@@ -162,7 +168,7 @@ class SurfaceExchange(Term):
             raise InputError(f"surface exchange jacobian: {jacobian!r} is not 'local' or "
                              "'exact'")
         self.name = name
-        self.blocks_ = _as_blocks(cells)
+        self.blocks_ = _as_blocks(cells, with_vf=vf is not None)
         self.sigma = float(sigma)
         self.t_sink = float(t_sink)
         if not (np.isfinite(self.t_sink) and self.t_sink >= 0):
