@@ -205,29 +205,41 @@ def plot_loop_temperatures(loop, model, T, path, title: str = "") -> Path:
 
 
 def plot_orbit(orbit_result, limits: dict, path, title: str = "") -> Path:
-    """Key temperatures and powers over the orbit transient, eclipse shaded."""
+    """Key temperatures and powers over the orbit transient, eclipse shaded.
+
+    The junction limit and the coolant's freezing point (and the freezing point plus the
+    required margin, when ``limits`` has ``required_coolant_margin_k``) are drawn as dashed
+    lines named in the legend; both legends sit outside the data, right of the axes.
+    """
     plt = _fig()
     s = orbit_result.series
     t = s["t_s"] / 60.0
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7.2, 6.0), sharex=True)
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8.6, 6.0), sharex=True)
     for key, lab, c in (("junction_max_k", "junction max", "C3"), ("cell_max_k", "cells max", "C1"),
                         ("coolant_max_k", "coolant max", "C0"),
                         ("coolant_min_k", "coolant min", "C9")):
         ax.plot(t, s[key] - C0, color=c, label=lab)
-    ax.axhline(limits["junction_limit_k"] - C0, color="C3", ls="--", lw=0.8)
-    ax.axhline(limits["coolant_freeze_k"] - C0, color="C9", ls="--", lw=0.8,
-               label="coolant freezing")
+    jl = limits["junction_limit_k"]
+    ax.axhline(jl - C0, color="C3", ls="--", lw=0.9,
+               label=f"junction limit {jl:.5g} K ({jl - C0:.4g} °C)")
+    fz = limits["coolant_freeze_k"]
+    ax.axhline(fz - C0, color="C9", ls="--", lw=0.9,
+               label=f"coolant freezing {fz:.5g} K ({fz - C0:.4g} °C)")
+    req = limits.get("required_coolant_margin_k")
+    if req:
+        ax.axhline(fz + req - C0, color="C9", ls=":", lw=0.9,
+                   label=f"freezing + required margin {req:g} K")
     dark = s["pv_w"] <= 1e-6
     for a in (ax, ax2):
         a.fill_between(t, 0, 1, where=dark, transform=a.get_xaxis_transform(), color="0.85",
                        label="eclipse" if a is ax else None)
         a.grid(alpha=0.3)
     ax.set_ylabel("temperature [°C]")
-    ax.legend(fontsize=8, ncol=3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     ax.set_title(title)
     ax2.plot(t, s["pv_w"] / 1e3, color="C2", label="PV electric")
     ax2.plot(t, s["compute_w"] / 1e3, color="C4", label="compute (throttled)")
     ax2.set_xlabel("time from the hot case [min]")
     ax2.set_ylabel("power [kW]")
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return _save(fig, path)
