@@ -121,7 +121,7 @@ def test_vector_cell_field_rendered_as_magnitude(gradient_plate, tmp_path):
     grid = gradient_plate.grid(gradient_plate.T)
     q = np.linalg.norm(grid.cell_data["heat_flux_W_m2"], axis=1)
     np.testing.assert_allclose(q, 100.0 * 200.0 / 2.0, rtol=1e-9)
-    assert render.field_label("heat_flux_W_m2") == "|heat flux| (W/m²)"
+    assert render.field_label("heat_flux_W_m2") == "heat flux magnitude (W/m²)"
     png = render.render_grid(grid, tmp_path / "flux.png", scalars="heat_flux_W_m2",
                              window_size=SMALL)
     assert_not_blank(png, min_colours=5)

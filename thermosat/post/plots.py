@@ -9,7 +9,7 @@ import numpy as np
 from thermosat.common.atomic import atomic_path
 
 __all__ = ["plot_area_vs_junction", "plot_loop_temperatures", "plot_orbit", "loop_distance",
-           "loop_segments", "section_label"]
+           "loop_figure", "loop_segments", "orbit_figure", "section_label"]
 
 C0 = 273.15
 
@@ -127,6 +127,11 @@ def _margin_lines(fl, Tf: np.ndarray, required_k: float) -> tuple[str, str, bool
 
 
 def plot_loop_temperatures(loop, model, T, path, title: str = "") -> Path:
+    """:func:`loop_figure` written to the PNG ``path``."""
+    return _save(loop_figure(loop, model, T, title), path)
+
+
+def loop_figure(loop, model, T, title: str = ""):
     """Coolant temperature (K, °C on the right axis) along the loop, from the pump, by segment.
 
     Every fluid edge is drawn from its upstream to its downstream node at their flow
@@ -201,10 +206,15 @@ def plot_loop_temperatures(loop, model, T, path, title: str = "") -> Path:
             ha="left", va="top", fontsize=8, color="0.15" if b_ok else "C3")
     ax.text(1.12, 0.0, "▼ " + freeze + (note if not f_ok else ""), transform=ax.transAxes,
             ha="left", va="bottom", fontsize=8, color="0.15" if f_ok else "C3")
-    return _save(fig, path)
+    return fig
 
 
 def plot_orbit(orbit_result, limits: dict, path, title: str = "") -> Path:
+    """:func:`orbit_figure` written to the PNG ``path``."""
+    return _save(orbit_figure(orbit_result, limits, title), path)
+
+
+def orbit_figure(orbit_result, limits: dict, title: str = ""):
     """Key temperatures and powers over the orbit transient, eclipse shaded.
 
     The junction limit and the coolant's freezing point (and the freezing point plus the
@@ -242,4 +252,4 @@ def plot_orbit(orbit_result, limits: dict, path, title: str = "") -> Path:
     ax2.set_xlabel("time from the hot case [min]")
     ax2.set_ylabel("power [kW]")
     ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-    return _save(fig, path)
+    return fig

@@ -43,11 +43,12 @@ MISSING_COLOUR = "#c8c8c8"
 READABLE = (".vtu", ".vtm", ".pvd", ".vtk", ".vtp")
 #: above this many cells, cell edges are not drawn
 EDGE_CELL_LIMIT = 2000
-#: radius of the tubes that line meshes (pipes, bars) are drawn as, per length of the diagonal
-TUBE_RADIUS = 0.003
+#: radius of the tubes that line meshes (pipes, bars) alone are drawn as, per diagonal length
+TUBE_RADIUS = 0.006
+# (no "|" in labels: VTK's text renderer takes "|...|" as markup)
 _UNITS = {"temperature_C": ("temperature", "°C"), "temperature_K": ("temperature", "K"),
-          "heat_flux_W_m2": ("|heat flux|", "W/m²"),
-          "temperature_gradient_K_m": ("|temperature gradient|", "K/m"),
+          "heat_flux_W_m2": ("heat flux magnitude", "W/m²"),
+          "temperature_gradient_K_m": ("temperature gradient magnitude", "K/m"),
           "region_id": ("region", "")}
 _LINE_TYPES = {1, 3, 4, 21, 35, 68}  # VTK vertex, line, poly-line, quadratic/cubic/Lagrange edge
 _ZERO_C = 273.15
@@ -298,6 +299,11 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     png_path = Path(png_path)
     font = int(np.clip(window_size[0] // 50, 8, 20))
     n_bars = len(groups)
+    # line meshes (pipes) alone are drawn as tubes; beside surfaces as thin lines, so that
+    # tubes bonded to a surface (the coolant channels on a wing) do not cover its colours
+    alone = all(_is_lines(ds) for _, ds in blocks)
+    tube = TUBE_RADIUS * diag if alone else None
+    line_px = 4 if alone else max(1, window_size[0] // 700)
     bar_h = min(0.7, 0.78 / n_bars - 0.06) if n_bars > 1 else 0.7
 
     plotter = pv.Plotter(off_screen=True, window_size=list(window_size))
@@ -306,22 +312,22 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         bar_done = set()
         for i, ((name, ds), val) in enumerate(zip(blocks, values)):
             if val is None:  # block without the field: plain grey
-                mesh, is_line = _prepared(ds, np.zeros(ds.n_points), "point", TUBE_RADIUS * diag)
+                mesh, is_line = _prepared(ds, np.zeros(ds.n_points), "point", tube)
                 plotter.add_mesh(mesh, color=MISSING_COLOUR, lighting=not (flat or is_line),
-                                 line_width=4 if is_line else 1, show_scalar_bar=False)
+                                 line_width=line_px if is_line else 1, show_scalar_bar=False)
                 continue
             vals, where = val
             k = keys[i]
             lo, hi, _uniform = crange[k]
             if log:
                 vals = np.clip(vals, lo, None)
-            mesh, is_line = _prepared(ds, vals, where, TUBE_RADIUS * diag)
+            mesh, is_line = _prepared(ds, vals, where, tube)
             j = list(groups).index(k)
             bar_title = f"{k}: {label}" if k else label
             plotter.add_mesh(
                 mesh, scalars="_render_values", preference=where, cmap=cmap, clim=[lo, hi],
                 log_scale=log, show_edges=edges and not is_line, edge_color="#505050",
-                line_width=4 if is_line else 1, lighting=not (flat or is_line),
+                line_width=line_px if is_line else 1, lighting=not (flat or is_line),
                 ambient=0.35, diffuse=0.65, nan_color="grey",
                 show_scalar_bar=k not in bar_done,
                 scalar_bar_args={"title": bar_title, "color": "black",
@@ -477,6 +483,7 @@ def render_file(path: str | os.PathLike, png: str | os.PathLike | None = None, *
     path = Path(path)
     data, t = read_frame(path, frame)
     if block is not None:
+        kw.setdefault("arrows", field_directions(data))  # stored on the whole file
         data = _select_block(data, block, path)
     if title is None:
         title = path.name + (f"  t = {t:.6g} s" if t is not None else "")
@@ -507,6 +514,7 @@ def render_blocks(path: str | os.PathLike, out_dir: str | os.PathLike | None = N
     path = Path(path)
     data, _ = read_frame(path, frame)
     out_dir = Path(out_dir) if out_dir is not None else path.parent
+    kw.setdefault("arrows", field_directions(data))  # stored on the whole file
     paths = []
     for i, (name, ds) in enumerate(_blocks(data, str(path))):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in (name or str(i)))

@@ -82,16 +82,26 @@ def satellite_multiblock(sat, T: np.ndarray):
     return _with_directions(model_multiblock(sat.model, T, groups), sat)
 
 
-def radiator_multiblock(sat, T: np.ndarray):
+def radiator_multiblock(sat, T: np.ndarray, *, channels: bool = False):
     """The surfaces that radiate the heat: the panel's back sheet, each wing's layer that
-    carries the tubes, the coolant and the bus; with the Sun and nadir directions."""
+    carries the tubes, the coolant and the bus; with the Sun and nadir directions.
+
+    ``channels=False`` leaves out the coolant's channels bonded to the radiators (their
+    temperatures are in the loop plot): lying in the radiator surfaces, at the radiators'
+    tube pitch, they would stripe over the surfaces' own colours. The headers, transfer lines
+    and cold-plate lines stay.
+    """
     from thermosat.post.multiblock import model_multiblock
 
     groups = {"panel_back": [sat.panel.back_part],
               **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part]}
     if "bus" in sat.model.parts:  # surface exchange
         groups["bus"] = ["bus"]
-    return _with_directions(model_multiblock(sat.model, T, groups), sat)
+    mb = model_multiblock(sat.model, T, groups)
+    kind = np.asarray(sat.loop.edge_kind)
+    if not channels and np.any(kind != 1):  # fluid cells are the loop's edges, in order
+        mb["coolant"] = mb["coolant"].extract_cells(np.flatnonzero(kind != 1))
+    return _with_directions(mb, sat)
 
 
 def packages_note(names: list[str], shown: int, t_max_k=None) -> str:
@@ -125,7 +135,8 @@ def render_satellite(sat, res, out_dir: str | os.PathLike, *, title: str = "",
     files["render_radiators"] = str(render_grid(
         radiator_multiblock(sat, res.T), out_dir / "radiators.png",
         title=f"{head}panel back, wings, coolant (°C)", camera="wings" if sat.wings else "xy",
-        ranges=ranges, window_size=window_size))
+        ranges=ranges, window_size=window_size,
+        note="coolant: headers and transfer lines (the channels on the radiators: loop plot)"))
     names = [pk.part for pk in sat.packages]
     shown = min(len(names), MAX_PACKAGES_SHOWN)
     t_max = [float(res.T[sat.model.parts[n].offset:sat.model.parts[n].offset
