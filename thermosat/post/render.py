@@ -35,9 +35,10 @@ RANGES = ("shared", "body")
 #: field-data arrays holding direction arrows, and their labels in the picture
 DIRECTION_FIELDS = {"sun_direction": "Sun", "nadir_direction": "nadir"}
 #: flat colours of the arrows (in the order drawn), of the scale bar and of blocks without the
-#: field; none of them is a colour of the inferno map, so a picture's pixels tell them apart
-ARROW_COLOURS = ("#0a84ff", "#1e9e3a", "#9a9a9a")
-SCALE_BAR_COLOUR = "#202020"
+#: field; none of them is a colour of the inferno map or a grey of the (black) text, so a
+#: picture's pixels tell them apart
+ARROW_COLOURS = ("#0a84ff", "#1e9e3a", "#8a5ac8")
+SCALE_BAR_COLOUR = "#00686a"
 MISSING_COLOUR = "#c8c8c8"
 #: file types :func:`render_file` reads
 READABLE = (".vtu", ".vtm", ".pvd", ".vtk", ".vtp")
@@ -390,7 +391,7 @@ def _add_scale_bar(plotter, pv, bmin, bmax, diag, font) -> None:
     e_a, e_b = np.eye(3)[a_ax], np.eye(3)[b_ax]
     a = bmin - 0.06 * diag * e_b
     b = a + length * e_a
-    r = 0.004 * diag
+    r = 0.005 * diag
     parts = [pv.Line(a, b)] + [pv.Line(p - 2.5 * r * e_b, p + 2.5 * r * e_b) for p in (a, b)]
     for m in parts:
         plotter.add_mesh(m.tube(radius=r, n_sides=12), color=SCALE_BAR_COLOUR, lighting=False,
