@@ -356,10 +356,6 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         if title:
             plotter.add_text(title, position="upper_left", font_size=max(7, font // 2 + 4),
                              color="black")
-        if scale_bar:
-            _add_scale_bar(plotter, pv, bmin, bmax, diag, font)
-        for (lab, d), colour in zip(arrows.items(), ARROW_COLOURS):
-            _add_arrow(plotter, pv, bmin, bmax, diag, d, lab, colour, font)
         direction = _camera_direction(camera, extent)
         if direction is None:
             plotter.camera_position = camera
@@ -368,11 +364,26 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
             up = (0.0, 0.0, 1.0) if abs(direction[2]) < 0.95 * np.linalg.norm(direction) \
                 else (0.0, 1.0, 0.0)
             plotter.camera_position = [tuple(centre + direction), tuple(centre), up]
-        plotter.reset_camera()
+        cam = plotter.camera  # screen axes in the scene: towards the camera, right, up
+        view = np.asarray(cam.position, float) - np.asarray(cam.focal_point, float)
+        view /= np.linalg.norm(view)
+        right = np.cross(np.asarray(cam.up, float), view)
+        right /= np.linalg.norm(right)
+        up_s = np.cross(view, right)
+        if scale_bar:
+            _add_scale_bar(plotter, pv, bmin, bmax, diag, font, view, up_s)
+        if arrows:
+            # the arrows start up and left of the object on the screen, clear of the colour
+            # bars on the right and of the text at the bottom
+            anchor = 0.5 * (bmin + bmax) + 0.5 * diag * (-0.5 * right + 0.2 * up_s)
+            for (lab, d), colour in zip(arrows.items(), ARROW_COLOURS):
+                _add_arrow(plotter, pv, anchor, diag, d, lab, colour, font)
+        # fit the object (its bounding sphere; the arrows and the scale bar lie inside it)
+        plotter.reset_camera(bounds=[bmin[0], bmax[0], bmin[1], bmax[1], bmin[2], bmax[2]])
         # keep the object clear of the colour bar on the right
         plotter.camera.SetWindowCenter(0.12, 0.0)
-        # reset_camera fits the bounding sphere: a 3D object can come closer than a flat one
-        plotter.camera.zoom(1.05 if flat or direction is None else 1.3)
+        # the sphere leaves room round a 3D object: it can come a little closer than a flat one
+        plotter.camera.zoom(1.05 if flat or direction is None else 1.15)
         png_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(png_path) as tmp:
             plotter.screenshot(tmp)
@@ -381,37 +392,37 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     return png_path
 
 
-def _add_scale_bar(plotter, pv, bmin, bmax, diag, font) -> None:
+def _add_scale_bar(plotter, pv, bmin, bmax, diag, font, view, up) -> None:
     """A bar of a round length (:func:`nice_length` of 30 % of the longest side) along the
-    object's longest axis, beside its lower edge along the second longest, labelled."""
+    object's longest axis, beside the object on the camera's side of its second longest axis
+    and at the bottom (on the screen) of the third, labelled."""
     ext = bmax - bmin
     order = np.argsort(-ext, kind="stable")
-    a_ax, b_ax = int(order[0]), int(order[1])
+    a_ax, b_ax, c_ax = (int(i) for i in order)
     length = nice_length(0.3 * max(ext[a_ax], 1e-12 * diag))
     e_a, e_b = np.eye(3)[a_ax], np.eye(3)[b_ax]
-    a = bmin - 0.06 * diag * e_b
+    a = bmin.copy()
+    side = 1.0 if view[b_ax] > 0 else -1.0  # the side of the object facing the camera
+    a[b_ax] = (bmax[b_ax] if side > 0 else bmin[b_ax]) + side * 0.06 * diag
+    a[c_ax] = bmin[c_ax] if up[c_ax] >= 0 else bmax[c_ax]
     b = a + length * e_a
     r = 0.005 * diag
     parts = [pv.Line(a, b)] + [pv.Line(p - 2.5 * r * e_b, p + 2.5 * r * e_b) for p in (a, b)]
     for m in parts:
         plotter.add_mesh(m.tube(radius=r, n_sides=12), color=SCALE_BAR_COLOUR, lighting=False,
                          show_scalar_bar=False)
-    plotter.add_point_labels([0.5 * (a + b) - 0.035 * diag * e_b], [f"{length:g} m"],
+    plotter.add_point_labels([0.5 * (a + b) + side * 0.035 * diag * e_b], [f"{length:g} m"],
                              font_size=max(8, font), text_color="black", shape=None,
                              show_points=False, always_visible=True, bold=False)
 
 
-def _add_arrow(plotter, pv, bmin, bmax, diag, direction, label, colour, font) -> None:
-    """An arrow along ``direction`` starting beside the object, past the end of its longest
-    horizontal side."""
-    start = 0.5 * (bmin + bmax)
-    a = 0 if bmax[0] - bmin[0] >= bmax[1] - bmin[1] else 1
-    start[a] = bmax[a] + 0.1 * diag
-    length = 0.2 * diag
-    arrow = pv.Arrow(start=start, direction=direction, scale=length, tip_length=0.25, tip_radius=0.07,
-                     shaft_radius=0.025)
+def _add_arrow(plotter, pv, start, diag, direction, label, colour, font) -> None:
+    """An arrow along ``direction`` from ``start``, labelled at its tip."""
+    length = 0.16 * diag
+    arrow = pv.Arrow(start=start, direction=direction, scale=length, tip_length=0.25,
+                     tip_radius=0.07, shaft_radius=0.025)
     plotter.add_mesh(arrow, color=colour, lighting=False, show_scalar_bar=False)
-    plotter.add_point_labels([start + 1.12 * length * np.asarray(direction)], [label],
+    plotter.add_point_labels([start + 1.15 * length * np.asarray(direction)], [label],
                              font_size=max(8, font), text_color=colour, shape=None,
                              show_points=False, always_visible=True)
 
