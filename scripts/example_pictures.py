@@ -59,7 +59,7 @@ def main(argv=None) -> int:
 
         img = ROOT / "docs" / "img"
         img.mkdir(parents=True, exist_ok=True)
-        render_satellite(sat, res, out / "docs", title=tier, window_size=(1200, 780))
+        render_satellite(sat, res, out / "docs", title=tier, window_size=(1100, 720))
         shutil.copyfile(out / "docs" / "radiators.png", img / "render_example.png")
         shutil.copyfile(files["loop"], img / "loop_example.png")
         files["docs"] = str(img)

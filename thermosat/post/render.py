@@ -371,7 +371,7 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         right /= np.linalg.norm(right)
         up_s = np.cross(view, right)
         if scale_bar:
-            _add_scale_bar(plotter, pv, bmin, bmax, diag, font, view, up_s)
+            _add_scale_bar(plotter, pv, bmin, bmax, diag, font, up_s)
         if arrows:
             # the arrows start up and left of the object on the screen, clear of the colour
             # bars on the right and of the text at the bottom
@@ -392,26 +392,29 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     return png_path
 
 
-def _add_scale_bar(plotter, pv, bmin, bmax, diag, font, view, up) -> None:
+def _add_scale_bar(plotter, pv, bmin, bmax, diag, font, up) -> None:
     """A bar of a round length (:func:`nice_length` of 30 % of the longest side) along the
-    object's longest axis, beside the object on the camera's side of its second longest axis
-    and at the bottom (on the screen) of the third, labelled."""
+    object's longest axis, starting just below (on the screen: ``up`` is the screen's up in
+    the scene) the object's lowest bounding-box corner, so that it never covers the object;
+    labelled with its length."""
     ext = bmax - bmin
-    order = np.argsort(-ext, kind="stable")
-    a_ax, b_ax, c_ax = (int(i) for i in order)
+    a_ax = int(np.argmax(ext))
     length = nice_length(0.3 * max(ext[a_ax], 1e-12 * diag))
-    e_a, e_b = np.eye(3)[a_ax], np.eye(3)[b_ax]
-    a = bmin.copy()
-    side = 1.0 if view[b_ax] > 0 else -1.0  # the side of the object facing the camera
-    a[b_ax] = (bmax[b_ax] if side > 0 else bmin[b_ax]) + side * 0.06 * diag
-    a[c_ax] = bmin[c_ax] if up[c_ax] >= 0 else bmax[c_ax]
+    corners = np.array([[x, y, z] for x in (bmin[0], bmax[0]) for y in (bmin[1], bmax[1])
+                        for z in (bmin[2], bmax[2])])
+    low = corners[int(np.argmin(corners @ up))]
+    e_a = np.eye(3)[a_ax] * (1.0 if low[a_ax] == bmin[a_ax] else -1.0)  # inwards
+    # the screen's down, without its component along the bar
+    down = -(up - (up @ e_a) * e_a)
+    down = down / np.linalg.norm(down) if np.linalg.norm(down) > 1e-9 else -up
+    a = low + 0.05 * diag * down
     b = a + length * e_a
     r = 0.005 * diag
-    parts = [pv.Line(a, b)] + [pv.Line(p - 2.5 * r * e_b, p + 2.5 * r * e_b) for p in (a, b)]
+    parts = [pv.Line(a, b)] + [pv.Line(p - 2.5 * r * down, p + 2.5 * r * down) for p in (a, b)]
     for m in parts:
         plotter.add_mesh(m.tube(radius=r, n_sides=12), color=SCALE_BAR_COLOUR, lighting=False,
                          show_scalar_bar=False)
-    plotter.add_point_labels([0.5 * (a + b) + side * 0.035 * diag * e_b], [f"{length:g} m"],
+    plotter.add_point_labels([0.5 * (a + b) + 0.035 * diag * down], [f"{length:g} m"],
                              font_size=max(8, font), text_color="black", shape=None,
                              show_points=False, always_visible=True, bold=False)
 
