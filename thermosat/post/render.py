@@ -324,7 +324,7 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
                 vals = np.clip(vals, lo, None)
             mesh, is_line = _prepared(ds, vals, where, tube)
             j = list(groups).index(k)
-            bar_title = f"{k}: {label}" if k else label
+            bar_title = (f"{k} ({unit}{', log' if log else ''})" if unit else k) if k else label
             plotter.add_mesh(
                 mesh, scalars="_render_values", preference=where, cmap=cmap, clim=[lo, hi],
                 log_scale=log, show_edges=edges and not is_line, edge_color="#505050",
@@ -339,14 +339,15 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
                                  "title_font_size": font + 2 if n_bars == 1 else font,
                                  "label_font_size": font if n_bars == 1 else font - 2})
             bar_done.add(k)
-        lines = []
+        lines = [] if "" in groups else [f"{label}, each body on its own range:"]
         for k, idx in groups.items():
             v = np.concatenate([values[i][0] for i in idx])
             v = v[np.isfinite(v)]
             lo, hi, uniform = crange[k]
             span = (f"uniform {v.mean():.6g}" if uniform
                     else f"min {v.min():.4g}, max {v.max():.4g}")
-            lines.append(f"{k + ': ' if k else ''}{field_label(scalars)}: {span} {unit}".rstrip())
+            lines.append(f"{k}: {span} {unit}".rstrip() if k
+                         else f"{label}: {span} {unit}".rstrip())
         if missing:
             lines.append(f"no {scalars} on {', '.join(missing)} (grey)")
         if note:
@@ -381,7 +382,8 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         # fit the object (its bounding sphere; the arrows and the scale bar lie inside it)
         plotter.reset_camera(bounds=[bmin[0], bmax[0], bmin[1], bmax[1], bmin[2], bmax[2]])
         # keep the object clear of the colour bar on the right
-        plotter.camera.SetWindowCenter(0.12, 0.0)
+        # (and lift it clear of the text lines at the bottom)
+        plotter.camera.SetWindowCenter(0.12, -0.03 * max(len(lines) - 1, 0))
         # the sphere leaves room round a 3D object: it can come a little closer than a flat one
         plotter.camera.zoom(1.05 if flat or direction is None else 1.15)
         png_path.parent.mkdir(parents=True, exist_ok=True)
