@@ -8,8 +8,11 @@ Example
 
 Fields are coloured with a bar titled with the unit (°C by default, from ``temperature_C``;
 K, W/m², K/m for the other fields thermosat writes) and the scalar range written in the
-corner. Line meshes (pipes, bars) are drawn as tubes, shells and volumes as surfaces, with
-cell edges shown only for small meshes. PNGs are written atomically.
+corner: one shared range, or each body on its own (``ranges="body"``), linear or log. A field
+uniform to round-off is drawn in one colour. Line meshes (pipes, bars) alone are drawn as
+tubes, beside surfaces as thin lines; shells and volumes as surfaces, with cell edges shown
+only for small meshes. A scale bar of a round length and the direction arrows stored in the
+file (a satellite's Sun and nadir) are drawn beside the object. PNGs are written atomically.
 """
 from __future__ import annotations
 
@@ -244,13 +247,15 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         multi-block without the field are drawn grey and named in a note.
     camera : one of :data:`CAMERAS`; ``wings`` views a satellite from below the panel's end
         so that both wings show
-    clim : colour range (field units), default the data range over all blocks
+    clim : colour range (field units) of a shared range; default the data range over all
+        blocks (with ``ranges="body"``, each body's data range)
     ranges : ``shared`` (one colour bar) or ``body``: each body (:func:`body_of`: wings,
         panel, coolant, …) on its own colour range with its own bar
     log : logarithmic colour scale (for heat flux); non-positive values are clipped
     arrows : ``{label: direction}`` drawn as arrows beside the object (default: the
         directions stored in the grid's field data, :func:`field_directions`)
-    scale_bar : draw a bar of a round length (1, 2 or 5 × 10ᵏ m) along x under the object
+    scale_bar : draw a bar of a round length (1, 2 or 5 × 10ᵏ m) along the longest axis,
+        below the object on the screen
     note : extra line of text (e.g. which packages are shown)
     show_edges : default: only for meshes up to :data:`EDGE_CELL_LIMIT` cells
     A field uniform to round-off (:func:`colour_range`) is drawn in one colour and reported
@@ -295,8 +300,14 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
     edges = n_cells <= EDGE_CELL_LIMIT if show_edges is None else bool(show_edges)
     label = field_label(scalars) + (", log scale" if log else "")
     unit = _UNITS.get(scalars, ("", ""))[1]
-    arrows = field_directions(grid) if arrows is None else {
-        k: np.asarray(v, float) / np.linalg.norm(v) for k, v in arrows.items()}
+    if arrows is None:
+        arrows = field_directions(grid)
+    else:
+        for k, v in arrows.items():
+            v = np.asarray(v, float)
+            if v.shape != (3,) or not np.all(np.isfinite(v)) or not np.linalg.norm(v) > 0:
+                raise InputError(f"arrows: {k!r} needs a finite non-zero 3-vector, got {v}")
+        arrows = {k: np.asarray(v, float) / np.linalg.norm(v) for k, v in arrows.items()}
     png_path = Path(png_path)
     font = int(np.clip(window_size[0] // 50, 8, 20))
     n_bars = len(groups)
@@ -331,13 +342,13 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
                 line_width=line_px if is_line else 1, lighting=not (flat or is_line),
                 ambient=0.35, diffuse=0.65, nan_color="grey",
                 show_scalar_bar=k not in bar_done,
-                scalar_bar_args={"title": bar_title, "color": "black",
-                                 "fmt": "%.3g" if log else "%.4g", "vertical": True,
-                                 "position_x": 0.84, "width": 0.06, "n_labels": 5 if n_bars == 1 else 3,
-                                 "position_y": 0.15 if n_bars == 1 else 0.9 - (j + 1) * (bar_h + 0.06),
-                                 "height": bar_h,
-                                 "title_font_size": font + 2 if n_bars == 1 else font,
-                                 "label_font_size": font if n_bars == 1 else font - 2})
+                scalar_bar_args={
+                    "title": bar_title, "color": "black", "fmt": "%.3g" if log else "%.4g",
+                    "vertical": True, "position_x": 0.84, "width": 0.06, "height": bar_h,
+                    "position_y": 0.15 if n_bars == 1 else 0.9 - (j + 1) * (bar_h + 0.06),
+                    "n_labels": 5 if n_bars == 1 else 3,
+                    "title_font_size": font + 2 if n_bars == 1 else font,
+                    "label_font_size": font if n_bars == 1 else font - 2})
             bar_done.add(k)
         lines = [] if "" in groups else [f"{label}, each body on its own range:"]
         for k, idx in groups.items():

@@ -44,8 +44,8 @@ def satellite_directions(sat) -> dict[str, np.ndarray]:
     orbit = sat.environment.orbit
     sun_o = orbit.sun_vector() if callable(orbit.sun_vector) else orbit.sun_vector
     theta = np.radians(float(sat.design.steady_theta_deg))
-    cos_g = float(np.clip(np.dot(np.asarray(orbit.nadir(np.array([theta])), float).reshape(-1, 3)[0],
-                                 np.asarray(sun_o, float)), -1.0, 1.0))
+    nadir_o = np.asarray(orbit.nadir(np.array([theta])), float).reshape(-1, 3)[0]
+    cos_g = float(np.clip(nadir_o @ np.asarray(sun_o, float), -1.0, 1.0))
     z = np.array([0.0, 0.0, 1.0])
     u = np.array([1.0, 0.0, 0.0])
     if sat.wings:
