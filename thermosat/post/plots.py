@@ -103,12 +103,17 @@ def loop_segments(loop) -> tuple[list[str], np.ndarray]:
     Labels: the radiator sections by name (:func:`section_label`; their channels and
     headers), ``cold plates`` (package supply and cold-plate edges) and ``transfer lines``
     (pump to packages, between sections and back to the pump). ``edge_segment`` indexes
-    ``labels`` per edge. Needs :attr:`Loop.edge_section` and :attr:`Loop.edge_kind`.
+    ``labels`` per edge. From :attr:`Loop.edge_section` and :attr:`Loop.edge_kind`; a loop
+    without ``edge_section`` (not made by :func:`~thermosat.physics.loop.build_loop`) gets one
+    section ``radiators`` of all its tube and header edges.
     """
     kind = np.asarray(loop.edge_kind)
-    sec = (np.asarray(loop.edge_section) if getattr(loop, "edge_section", None) is not None
-           else np.full(len(kind), -1))
-    names = [section_label(c["section"]) for c in loop.channel_split]
+    if getattr(loop, "edge_section", None) is not None:
+        sec = np.asarray(loop.edge_section)
+        names = [section_label(c["section"]) for c in loop.channel_split]
+    else:
+        sec = np.where((kind == 0) | (kind == 1), 0, -1)
+        names = ["radiators"]
     labels = names + ["cold plates", "transfer lines"]
     seg = np.where(sec >= 0, sec, np.where(kind == 3, len(names) + 1, len(names)))
     return labels, seg
