@@ -186,15 +186,19 @@ def loop_figure(loop, model, T, title: str = ""):
     x_lo, x_hi = float(xs.min()), float(xs.max())
     x_hi = x_hi if x_hi > x_lo else x_lo + 1.0
     ax.set_xlim(x_lo, x_hi)
-    for b0, b1, lab, col in bands:
+    last_end, row = -np.inf, 0
+    for b0, b1, lab, col in sorted(bands):
         ax.axvspan(b0, b1, color=col, alpha=0.10, lw=0)
         narrow = b1 - b0 < 0.12 * (x_hi - x_lo)  # label a narrow band from its left edge
-        ax.text(b0 if narrow else 0.5 * (b0 + b1), 0.985, lab,
-                transform=ax.get_xaxis_transform(), ha="left" if narrow else "center",
-                va="top", fontsize=8, color=col)
+        x_text = b0 if narrow else 0.5 * (b0 + b1)
+        start = x_text if narrow else x_text - 0.06 * (x_hi - x_lo)
+        row = row + 1 if start < last_end else 0  # a label that would overlap goes lower
+        last_end = (x_text if narrow else 0.5 * (b0 + b1)) + 0.12 * (x_hi - x_lo)
+        ax.text(x_text, 0.985 - 0.05 * row, lab, transform=ax.get_xaxis_transform(),
+                ha="left" if narrow else "center", va="top", fontsize=8, color=col)
     lo, hi = float(Tf.min()), float(Tf.max())
     pad = 0.08 * (hi - lo) if hi > lo else max(0.5, 1e-3 * abs(hi))
-    ax.set_ylim(lo - pad, hi + 1.6 * pad)  # a little extra on top for the segment labels
+    ax.set_ylim(lo - pad, hi + 2.2 * pad)  # a little extra on top for the segment labels
     ax.set_xlabel("distance along the flow from the pump [m]")
     ax.set_ylabel("coolant temperature [K]")
     sec_ax = ax.secondary_yaxis("right", functions=(lambda k: k - C0, lambda c: c + C0))

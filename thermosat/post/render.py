@@ -385,9 +385,11 @@ def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperatur
         if scale_bar:
             _add_scale_bar(plotter, pv, bmin, bmax, diag, font, up_s)
         if arrows:
-            # the arrows start up and left of the object on the screen, clear of the colour
-            # bars on the right and of the text at the bottom
-            anchor = 0.5 * (bmin + bmax) + 0.5 * diag * (-0.5 * right + 0.2 * up_s)
+            # the arrows start left of the object on the screen (clear of the colour bars on
+            # the right), past its bounding box where the frame allows, and a little up
+            half_w = 0.5 * float(np.abs(extent) @ np.abs(right))
+            left = min(half_w + 0.06 * diag, 0.5 * diag)
+            anchor = 0.5 * (bmin + bmax) - left * right + 0.1 * diag * up_s
             for (lab, d), colour in zip(arrows.items(), ARROW_COLOURS):
                 _add_arrow(plotter, pv, anchor, diag, d, lab, colour, font)
         # fit the object (its bounding sphere; the arrows and the scale bar lie inside it)

@@ -134,7 +134,8 @@ def render_satellite(sat, res, out_dir: str | os.PathLike, *, title: str = "",
     files = {}
     files["render_radiators"] = str(render_grid(
         radiator_multiblock(sat, res.T), out_dir / "radiators.png",
-        title=f"{head}panel back, wings, coolant (°C)", camera="wings" if sat.wings else "xy",
+        title=f"{head}panel back, {'wings, ' if sat.wings else ''}coolant (°C)",
+        camera="wings" if sat.wings else "iso",
         ranges=ranges, window_size=window_size,
         note="coolant: headers and transfer lines (the channels on the radiators: loop plot)"))
     names = [pk.part for pk in sat.packages]
