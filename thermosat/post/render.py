@@ -30,7 +30,7 @@ __all__ = ["CAMERAS", "RANGES", "READABLE", "body_of", "colour_range", "field_di
            "field_label", "nice_length", "read_frame", "render_blocks", "render_file",
            "render_grid", "render_result"]
 
-#: camera presets: ``iso``, ``wings`` (a satellite from below the panel's end, both wings in
+#: camera presets: ``iso``, ``wings`` (a satellite from below, off one end and side: both wings in
 #: view) or a viewing plane (``xy`` looks down −z, ``yx`` up +z, ...)
 CAMERAS = ("iso", "wings", "xy", "yx", "xz", "zx", "yz", "zy")
 #: colour-range modes of :func:`render_grid`

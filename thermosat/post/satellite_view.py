@@ -3,7 +3,7 @@ the chip packages, each body on its own colour range, with the Sun and nadir dir
 
 Frame (m, :mod:`thermosat.satellite.geometry`): the panel lies in z = 0 with its cells facing
 the Sun along +z; the wings stand edge-on along its long edges towards −z. Both wings are in
-view from the ``wings`` camera (below the panel, off its short end).
+view from the ``wings`` camera (from below the panel, off one end and one side).
 
 Example
 -------
