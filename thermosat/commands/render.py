@@ -1,5 +1,9 @@
 """``thermosat render``: draw a result file (.vtu, .vtm, .pvd) to PNG off-screen.
 
+Options choose the field, the camera, shared or per-body colour ranges and a log scale; the
+Sun and nadir arrows stored in a satellite's ``.vtm`` and a length scale are drawn unless
+turned off.
+
 Prints the path of each PNG written. Missing or unreadable files and unknown fields are
 one-line errors (exit status 2).
 """
@@ -11,7 +15,7 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from thermosat.post.render import CAMERAS
+    from thermosat.post.render import CAMERAS, RANGES
 
     parser.add_argument("result", metavar="RESULT",
                         help="result file: .vtu, .vtm (multi-block) or .pvd (time series)")
@@ -28,7 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="one PNG per block of a .vtm file, beside RESULT or in the folder "
                              "of --png")
     parser.add_argument("--camera", choices=CAMERAS, default="iso",
-                        help="view direction (default iso)")
+                        help="view direction (default iso; wings: a satellite from below the "
+                             "panel's end, both wings in view)")
+    parser.add_argument("--ranges", choices=RANGES, default="shared",
+                        help="colour ranges: shared (one bar, default) or body (each body — "
+                             "wings, panel, coolant, … — on its own range and bar)")
+    parser.add_argument("--log", action="store_true",
+                        help="logarithmic colour scale (for heat_flux_W_m2)")
+    parser.add_argument("--no-arrows", action="store_true",
+                        help="leave out the Sun and nadir arrows stored in a satellite's file")
+    parser.add_argument("--no-scale-bar", action="store_true", help="leave out the length scale")
     parser.add_argument("--title", help="title text (default: file name and time)")
     parser.add_argument("--size", metavar="WxH", default="1200x800",
                         help="image size in pixels (default 1200x800)")
@@ -63,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
                           "--png" if args.png else "--png (default: RESULT with .png)",
                           suffixes=(".png",) if args.png else ())
     common = {"scalars": args.scalars, "frame": args.frame, "camera": args.camera,
-              "window_size": size}
+              "window_size": size, "ranges": args.ranges, "log": args.log,
+              "scale_bar": not args.no_scale_bar}
+    if args.no_arrows:
+        common["arrows"] = {}
     if args.each_block:
         out_dir = Path(args.png).parent if args.png else None
         for p in render_blocks(args.result, out_dir, **common):

@@ -41,16 +41,26 @@ def mesh_fields(mesh: Mesh, T: np.ndarray, conductivity_per_cell: np.ndarray | N
 
     Point data: ``temperature_K``, ``temperature_C``. Cell data: ``temperature_gradient_K_m``
     and, if conductivities (W/m/K) are given, ``heat_flux_W_m2`` = −k ∇T; ``region_id``.
+
+    No array holds NaN: a mesh with a cell of zero size (the coolant loop's zero-length
+    junction edges between a header node and a channel's first node, where ∇T is 0/0) gets
+    no gradient and no flux array, and a mesh with no conductivity anywhere (a part without
+    conduction, such as the coolant, which carries heat by advection) no flux array.
     """
     ref = element(mesh.cell_type)
     dNc = ref.dN(np.array([_CENTER[ref.shape]]))[0]
-    grad = kernels.cell_gradients(mesh.points, mesh.cells.astype(np.int64), dNc,
-                                  np.ascontiguousarray(T, float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = kernels.cell_gradients(mesh.points, mesh.cells.astype(np.int64), dNc,
+                                      np.ascontiguousarray(T, float))
     point_data = {"temperature_K": np.asarray(T, float),
                   "temperature_C": np.asarray(T, float) - ZERO_CELSIUS}
-    cell_data = {"temperature_gradient_K_m": grad, "region_id": region_ids(mesh)}
-    if conductivity_per_cell is not None:
-        cell_data["heat_flux_W_m2"] = -grad * np.asarray(conductivity_per_cell)[:, None]
+    defined = bool(np.isfinite(grad).all())
+    cell_data = {"temperature_gradient_K_m": grad} if defined else {}
+    cell_data["region_id"] = region_ids(mesh)
+    if conductivity_per_cell is not None and defined:
+        k = np.asarray(conductivity_per_cell, float)
+        if np.any(k != 0.0):
+            cell_data["heat_flux_W_m2"] = -grad * k[:, None]
     return point_data, cell_data
 
 

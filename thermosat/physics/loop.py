@@ -175,6 +175,9 @@ class Loop:
     edge_mdot: np.ndarray | None = None
     edge_length: np.ndarray | None = None
     edge_kind: np.ndarray | None = None  # 0 header, 1 bonded tube, 2 cold plate, 3 transfer
+    #: radiator section of each edge (index into ``channel_split``; −1 outside the sections:
+    #: transfer lines, package supply and cold plates), for plots of the loop by segment
+    edge_section: np.ndarray | None = None
     #: per radiator section: channel flows (kg/s) from the split and the max/min ratio
     channel_split: list = field(default_factory=list)
     bonded: list = field(default_factory=list)
@@ -356,6 +359,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     bonded_specs = []  # (section index, edge ids, polyline points per edge)
     bores = loop_bores(spec)
     splits = []
+    sec_edges = []  # (first, end) edge index of each section, after its inlet transfer line
     for si, (sec, part) in enumerate(zip(sections, sec_meshes)):
         mesh = part.mesh
         area = float(np.mean(np.linalg.norm(np.ptp(mesh.points, axis=0)))) / np.sqrt(
@@ -374,6 +378,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
         sup = [add_node(ln[0]) for ln in lines] if n_ch > 1 else [ids_all[0][0]]
         ret = [add_node(ln[-1]) for ln in lines] if n_ch > 1 else [ids_all[0][-1]]
         connect(prev, sup[0], M, 3)
+        e_first = len(edges)
         for j in range(n_ch - 1):
             connect(sup[j], sup[j + 1], float(m_ch[j + 1:].sum()), 0)
         for j, (ids, m_line) in enumerate(zip(ids_all, m_ch)):
@@ -387,6 +392,7 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
                 connect(ids[-1], ret[j], float(m_line), 0)
         for j in range(n_ch - 1):
             connect(ret[j], ret[j + 1], float(m_ch[:j + 1].sum()), 0)
+        sec_edges.append((e_first, len(edges)))
         prev = ret[-1]
     connect(prev, pump, M, 3)
 
@@ -401,6 +407,9 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
                                               "packages": np.array(pkg_nodes, np.int64)},
                 edges=E, edge_mdot=np.array(mdot), edge_length=lengths,
                 edge_kind=np.array(kind), channel_split=splits)
+    loop.edge_section = np.full(len(E), -1, np.int64)
+    for si, (a, b) in enumerate(sec_edges):
+        loop.edge_section[a:b] = si
     h0 = loop.heat_transfer(t_guess_k)
     loop.h_w_m2k = h0
     g_wall = loop.wall_conductance_w_mk(h0)

@@ -8,7 +8,8 @@ import numpy as np
 
 from thermosat.common.atomic import atomic_path
 
-__all__ = ["plot_area_vs_junction", "plot_loop_temperatures", "plot_orbit", "loop_distance"]
+__all__ = ["plot_area_vs_junction", "plot_loop_temperatures", "plot_orbit", "loop_distance",
+           "loop_figure", "loop_segments", "orbit_figure", "section_label"]
 
 C0 = 273.15
 
@@ -79,53 +80,185 @@ def loop_distance(loop) -> np.ndarray:
     return dist
 
 
+#: colours of the loop's segments: radiator sections cycle through these
+_SECTION_COLOURS = ("C0", "C2", "C4", "C9", "C8", "C6")
+_KIND_NAMES = {0: "header", 1: "channels", 2: "cold plates", 3: "transfer line"}
+
+
+def section_label(wall_part: str) -> str:
+    """Readable name of a radiator section from its wall part: ``wing1_front_sheet`` →
+    ``wing 1``, ``panel_face_sheet`` → ``panel radiator``."""
+    import re
+
+    base = wall_part.split("_")[0]
+    if base == "panel":
+        return "panel radiator"
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)", base)
+    return f"{m.group(1)} {int(m.group(2))}" if m else base
+
+
+def loop_segments(loop) -> tuple[list[str], np.ndarray]:
+    """Segment of every edge of ``loop``: ``(labels, edge_segment)``.
+
+    Labels: the radiator sections by name (:func:`section_label`; their channels and
+    headers), ``cold plates`` (package supply and cold-plate edges) and ``transfer lines``
+    (pump to packages, between sections and back to the pump). ``edge_segment`` indexes
+    ``labels`` per edge. From :attr:`Loop.edge_section` and :attr:`Loop.edge_kind`; a loop
+    without ``edge_section`` (not made by :func:`~thermosat.physics.loop.build_loop`) gets one
+    section ``radiators`` of all its tube and header edges.
+    """
+    kind = np.asarray(loop.edge_kind)
+    if getattr(loop, "edge_section", None) is not None:
+        sec = np.asarray(loop.edge_section)
+        names = [section_label(c["section"]) for c in loop.channel_split]
+    else:
+        sec = np.where((kind == 0) | (kind == 1), 0, -1)
+        names = ["radiators"]
+    labels = names + ["cold plates", "transfer lines"]
+    seg = np.where(sec >= 0, sec, np.where(kind == 3, len(names) + 1, len(names)))
+    return labels, seg
+
+
+def _margin_lines(fl, Tf: np.ndarray, required_k: float) -> tuple[str, str, bool, bool]:
+    """Text of the freezing and boiling margins of coolant temperatures ``Tf`` (K)."""
+    lo, hi = float(Tf.min()), float(Tf.max())
+    below = lo - fl.T_freeze
+    above = fl.T_boil - hi
+    freeze = (f"freezing {fl.T_freeze:.1f} K ({fl.T_freeze - C0:.1f} °C):\n"
+              f"{below:.1f} K below the coldest coolant")
+    boil = (f"boiling {fl.T_boil:.1f} K ({fl.T_boil - C0:.1f} °C) at {fl.pressure / 1e6:.3g} MPa:"
+            f"\n{above:.1f} K above the hottest coolant")
+    return freeze, boil, below >= required_k, above >= required_k
+
+
 def plot_loop_temperatures(loop, model, T, path, title: str = "") -> Path:
-    """Coolant temperature along the loop, from the pump, with freeze/boil limits."""
+    """:func:`loop_figure` written to the PNG ``path``."""
+    return _save(loop_figure(loop, model, T, title), path)
+
+
+def loop_figure(loop, model, T, title: str = ""):
+    """Coolant temperature (K, °C on the right axis) along the loop, from the pump, by segment.
+
+    Every fluid edge is drawn from its upstream to its downstream node at their flow
+    distances (:func:`loop_distance`), coloured by segment (:func:`loop_segments`); each
+    radiator section and the cold plates are shaded and labelled. The temperature axis spans
+    the data (with 8 % padding); the freezing and boiling points are stated as margins in
+    the corners (red when closer than the loop's required ``freeze_margin_k``) instead of
+    being drawn, so that they do not squash the data into a thin line.
+    """
     plt = _fig()
-    Tf = loop.fluid_temperatures(model, T)
+    from matplotlib.collections import LineCollection
+
+    Tf = np.asarray(loop.fluid_temperatures(model, T), float)
     x = loop_distance(loop)
-    order = np.argsort(x)
-    fig, ax = plt.subplots(figsize=(7.0, 4.2))
-    ax.plot(x[order], Tf[order] - C0, ".", ms=3, color="C0", label="coolant nodes")
+    E = np.asarray(loop.edges)
+    src = int(loop.nodes["pump"][0])
+    # edge ends (distance, temperature); the edges back into the pump end past the last
+    # node instead of jumping back to 0 (the loop is cut at the pump)
+    x0e, x1e = x[E[:, 0]], x[E[:, 1]].copy()
+    back = E[:, 1] == src
+    x1e[back] = x0e[back] + np.asarray(loop.edge_length)[back]
+    ok = np.isfinite(x0e) & np.isfinite(x1e)
+    labels, seg = loop_segments(loop)
+    n_sec = len(labels) - 2
+    colours = [_SECTION_COLOURS[k % len(_SECTION_COLOURS)] for k in range(n_sec)]
+    colours += ["C3", "0.45"]
+    fig, ax = plt.subplots(figsize=(8.4, 4.4))
+    handles, bands = [], []
+    for k, (lab, col) in enumerate(zip(labels, colours)):
+        sel = ok & (seg == k)
+        if not sel.any():
+            continue
+        xy = np.stack([np.stack([x0e[sel], Tf[E[sel, 0]]], axis=-1),
+                       np.stack([x1e[sel], Tf[E[sel, 1]]], axis=-1)], axis=1)
+        lc = LineCollection(xy, colors=col, linewidths=1.4 if k < n_sec else 1.0,
+                            label=lab)
+        ax.add_collection(lc)
+        handles.append(lc)
+        if k <= n_sec:  # shade the radiator sections and the cold plates
+            bands.append((float(min(x0e[sel].min(), x1e[sel].min())),
+                          float(max(x0e[sel].max(), x1e[sel].max())), lab, col))
     pk = loop.nodes["packages"]
     if len(pk):
-        ax.plot(x[pk], Tf[pk] - C0, "s", color="C3", ms=5, label="cold-plate outlets")
-    fl = loop.fluid
-    ax.axhline(fl.T_freeze - C0, color="C1", ls="--", label=f"freezing {fl.T_freeze - C0:.1f} °C")
-    ax.axhline(fl.T_freeze + loop.spec.freeze_margin_k - C0, color="C1", ls=":",
-               label="freezing + margin")
+        h = ax.plot(x[pk], Tf[pk], "s", color="C3", ms=4, label="cold-plate outlets")[0]
+        handles.append(h)
+    xs = np.concatenate([x0e[ok], x1e[ok]])
+    x_lo, x_hi = float(xs.min()), float(xs.max())
+    x_hi = x_hi if x_hi > x_lo else x_lo + 1.0
+    ax.set_xlim(x_lo, x_hi)
+    last_end, row = -np.inf, 0
+    for b0, b1, lab, col in sorted(bands):
+        ax.axvspan(b0, b1, color=col, alpha=0.10, lw=0)
+        narrow = b1 - b0 < 0.12 * (x_hi - x_lo)  # label a narrow band from its left edge
+        x_text = b0 if narrow else 0.5 * (b0 + b1)
+        start = x_text if narrow else x_text - 0.06 * (x_hi - x_lo)
+        row = row + 1 if start < last_end else 0  # a label that would overlap goes lower
+        last_end = (x_text if narrow else 0.5 * (b0 + b1)) + 0.12 * (x_hi - x_lo)
+        ax.text(x_text, 0.985 - 0.05 * row, lab, transform=ax.get_xaxis_transform(),
+                ha="left" if narrow else "center", va="top", fontsize=8, color=col)
+    lo, hi = float(Tf.min()), float(Tf.max())
+    pad = 0.08 * (hi - lo) if hi > lo else max(0.5, 1e-3 * abs(hi))
+    ax.set_ylim(lo - pad, hi + 2.2 * pad)  # a little extra on top for the segment labels
     ax.set_xlabel("distance along the flow from the pump [m]")
-    ax.set_ylabel("coolant temperature [°C]")
+    ax.set_ylabel("coolant temperature [K]")
+    sec_ax = ax.secondary_yaxis("right", functions=(lambda k: k - C0, lambda c: c + C0))
+    sec_ax.set_ylabel("[°C]")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return _save(fig, path)
+    fl = loop.fluid
+    req = float(loop.spec.freeze_margin_k)
+    freeze, boil, f_ok, b_ok = _margin_lines(fl, Tf, req)
+    ax.legend(handles=handles, fontsize=8, loc="center left", bbox_to_anchor=(1.12, 0.5),
+              title="segment", title_fontsize=8)
+    note = f"\n(required ≥ {req:g} K)"
+    ax.text(1.12, 1.0, "▲ " + boil + (note if not b_ok else ""), transform=ax.transAxes,
+            ha="left", va="top", fontsize=8, color="0.15" if b_ok else "C3")
+    ax.text(1.12, 0.0, "▼ " + freeze + (note if not f_ok else ""), transform=ax.transAxes,
+            ha="left", va="bottom", fontsize=8, color="0.15" if f_ok else "C3")
+    return fig
 
 
 def plot_orbit(orbit_result, limits: dict, path, title: str = "") -> Path:
-    """Key temperatures and powers over the orbit transient, eclipse shaded."""
+    """:func:`orbit_figure` written to the PNG ``path``."""
+    return _save(orbit_figure(orbit_result, limits, title), path)
+
+
+def orbit_figure(orbit_result, limits: dict, title: str = ""):
+    """Key temperatures and powers over the orbit transient, eclipse shaded.
+
+    The junction limit and the coolant's freezing point (and the freezing point plus the
+    required margin, when ``limits`` has ``required_coolant_margin_k``) are drawn as dashed
+    lines named in the legend; both legends sit outside the data, right of the axes.
+    """
     plt = _fig()
     s = orbit_result.series
     t = s["t_s"] / 60.0
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7.2, 6.0), sharex=True)
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8.6, 6.0), sharex=True)
     for key, lab, c in (("junction_max_k", "junction max", "C3"), ("cell_max_k", "cells max", "C1"),
                         ("coolant_max_k", "coolant max", "C0"),
                         ("coolant_min_k", "coolant min", "C9")):
         ax.plot(t, s[key] - C0, color=c, label=lab)
-    ax.axhline(limits["junction_limit_k"] - C0, color="C3", ls="--", lw=0.8)
-    ax.axhline(limits["coolant_freeze_k"] - C0, color="C9", ls="--", lw=0.8,
-               label="coolant freezing")
+    jl = limits["junction_limit_k"]
+    ax.axhline(jl - C0, color="C3", ls="--", lw=0.9,
+               label=f"junction limit {jl:.5g} K ({jl - C0:.4g} °C)")
+    fz = limits["coolant_freeze_k"]
+    ax.axhline(fz - C0, color="C9", ls="--", lw=0.9,
+               label=f"coolant freezing {fz:.5g} K ({fz - C0:.4g} °C)")
+    req = limits.get("required_coolant_margin_k")
+    if req:
+        ax.axhline(fz + req - C0, color="C9", ls=":", lw=0.9,
+                   label=f"freezing + required margin {req:g} K")
     dark = s["pv_w"] <= 1e-6
     for a in (ax, ax2):
         a.fill_between(t, 0, 1, where=dark, transform=a.get_xaxis_transform(), color="0.85",
                        label="eclipse" if a is ax else None)
         a.grid(alpha=0.3)
     ax.set_ylabel("temperature [°C]")
-    ax.legend(fontsize=8, ncol=3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     ax.set_title(title)
     ax2.plot(t, s["pv_w"] / 1e3, color="C2", label="PV electric")
     ax2.plot(t, s["compute_w"] / 1e3, color="C4", label="compute (throttled)")
     ax2.set_xlabel("time from the hot case [min]")
     ax2.set_ylabel("power [kW]")
-    ax2.legend(fontsize=8)
-    return _save(fig, path)
+    ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    return fig

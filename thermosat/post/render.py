@@ -8,12 +8,16 @@ Example
 
 Fields are coloured with a bar titled with the unit (°C by default, from ``temperature_C``;
 K, W/m², K/m for the other fields thermosat writes) and the scalar range written in the
-corner. Line meshes (pipes, bars) are drawn as tubes, shells and volumes as surfaces, with
-cell edges shown only for small meshes. PNGs are written atomically.
+corner: one shared range, or each body on its own (``ranges="body"``), linear or log. A field
+uniform to round-off is drawn in one colour. Line meshes (pipes, bars) alone are drawn as
+tubes, beside surfaces as thin lines; shells and volumes as surfaces, with cell edges shown
+only for small meshes. A scale bar of a round length and the direction arrows stored in the
+file (a satellite's Sun and nadir) are drawn beside the object. PNGs are written atomically.
 """
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -22,18 +26,33 @@ import numpy as np
 from thermosat.common.errors import InputError
 from thermosat.common.atomic import atomic_path
 
-__all__ = ["CAMERAS", "READABLE", "field_label", "read_frame", "render_blocks", "render_file",
+__all__ = ["CAMERAS", "RANGES", "READABLE", "body_of", "colour_range", "field_directions",
+           "field_label", "nice_length", "read_frame", "render_blocks", "render_file",
            "render_grid", "render_result"]
 
-#: camera presets: ``iso`` or a viewing plane (``xy`` looks down −z, ``yx`` up +z, ...)
-CAMERAS = ("iso", "xy", "yx", "xz", "zx", "yz", "zy")
+#: camera presets: ``iso``, ``wings`` (a satellite from below, off one end and side: both wings in
+#: view) or a viewing plane (``xy`` looks down −z, ``yx`` up +z, ...)
+CAMERAS = ("iso", "wings", "xy", "yx", "xz", "zx", "yz", "zy")
+#: colour-range modes of :func:`render_grid`
+RANGES = ("shared", "body")
+#: field-data arrays holding direction arrows, and their labels in the picture
+DIRECTION_FIELDS = {"sun_direction": "Sun", "nadir_direction": "nadir"}
+#: flat colours of the arrows (in the order drawn), of the scale bar and of blocks without the
+#: field; none of them is a colour of the inferno map or a grey of the (black) text, so a
+#: picture's pixels tell them apart
+ARROW_COLOURS = ("#0a84ff", "#1e9e3a", "#8a5ac8")
+SCALE_BAR_COLOUR = "#00686a"
+MISSING_COLOUR = "#c8c8c8"
 #: file types :func:`render_file` reads
 READABLE = (".vtu", ".vtm", ".pvd", ".vtk", ".vtp")
 #: above this many cells, cell edges are not drawn
 EDGE_CELL_LIMIT = 2000
+#: radius of the tubes that line meshes (pipes, bars) alone are drawn as, per diagonal length
+TUBE_RADIUS = 0.006
+# (no "|" in labels: VTK's text renderer takes "|...|" as markup)
 _UNITS = {"temperature_C": ("temperature", "°C"), "temperature_K": ("temperature", "K"),
-          "heat_flux_W_m2": ("|heat flux|", "W/m²"),
-          "temperature_gradient_K_m": ("|temperature gradient|", "K/m"),
+          "heat_flux_W_m2": ("heat flux magnitude", "W/m²"),
+          "temperature_gradient_K_m": ("temperature gradient magnitude", "K/m"),
           "region_id": ("region", "")}
 _LINE_TYPES = {1, 3, 4, 21, 35, 68}  # VTK vertex, line, poly-line, quadratic/cubic/Lagrange edge
 _ZERO_C = 273.15
@@ -127,83 +146,303 @@ def _prepared(ds, values: np.ndarray, where: str, tube_radius: float | None):
     return mesh, False
 
 
+def body_of(block_name: str) -> str:
+    """Body a block belongs to for per-body colour ranges: the name without its trailing
+    number (``wing1``, ``wing2`` → ``wing``; ``pkg07`` → ``pkg``; ``coolant`` → ``coolant``)."""
+    return re.sub(r"\d+$", "", block_name).rstrip("_") or block_name
+
+
+def nice_length(x: float) -> float:
+    """The largest 1, 2 or 5 × 10ᵏ not above ``x`` (> 0): the length of a scale bar (m)."""
+    if not (x > 0 and np.isfinite(x)):
+        raise InputError(f"nice_length: {x!r} is not a positive length")
+    k = np.floor(np.log10(x))
+    for m in (5.0, 2.0, 1.0):
+        if m * 10.0 ** k <= x * (1 + 1e-12):
+            return float(m * 10.0 ** k)
+    return float(10.0 ** k)
+
+
+def colour_range(values: np.ndarray, *, offset: float = 0.0, log: bool = False
+                 ) -> tuple[float, float, bool]:
+    """Colour range ``(lo, hi, uniform)`` of finite ``values``.
+
+    A field uniform to round-off (max − min ≤ 1e-9 · max(|max|, |min|, ``offset``); offset
+    273.15 for °C so that values near 0 °C count relative to their kelvin size) gets the fixed
+    range value ± 0.5 and ``uniform`` True, so that no noise is spread over the colour bar.
+    ``log``: the range is clipped to positive values, at least 1e-6 of the maximum.
+    """
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    lo, hi = float(v.min()), float(v.max())
+    if log:
+        pos = v[v > 0]
+        if pos.size == 0:
+            raise InputError("log colour scale: the field has no positive values")
+        hi = float(pos.max())
+        lo = max(float(pos.min()), 1e-6 * hi)
+    if hi - lo <= 1e-9 * max(abs(hi), abs(lo), offset):
+        mid = 0.5 * (lo + hi)
+        if log:
+            return mid / 1.5, mid * 1.5, True
+        return mid - 0.5, mid + 0.5, True
+    return lo, hi, False
+
+
+def _blocks_with(blocks, scalars: str, source: str):
+    """Values per block, and the names of the blocks that lack the field (drawn grey)."""
+    values, missing = [], []
+    for n, ds in blocks:
+        try:
+            values.append(_scalar_values(ds, scalars, f"{source}{'/' + n if n else ''}"))
+        except InputError:
+            if len(blocks) == 1:
+                raise
+            values.append(None)
+            missing.append(n)
+    if len(missing) == len(blocks):
+        _scalar_values(blocks[0][1], scalars, source)  # raises, naming the fields
+    return values, missing
+
+
+def field_directions(grid) -> dict[str, np.ndarray]:
+    """Direction arrows stored in a dataset's field data (``sun_direction``,
+    ``nadir_direction``; see :data:`DIRECTION_FIELDS`), as ``{label: unit vector}``."""
+    out = {}
+    fd = getattr(grid, "field_data", None)
+    if fd is None:
+        return out
+    for key, label in DIRECTION_FIELDS.items():
+        if key in fd.keys():
+            v = np.asarray(fd[key], float).ravel()[:3]
+            if v.size == 3 and np.all(np.isfinite(v)) and np.linalg.norm(v) > 0:
+                out[label] = v / np.linalg.norm(v)
+    return out
+
+
+def _camera_direction(camera: str, extent: np.ndarray) -> np.ndarray | None:
+    """View direction (from the focal point towards the camera) of the presets that are not
+    PyVista's own planes."""
+    if camera == "iso":
+        return np.array([1.0, 1.0, 1.0])
+    if camera == "wings":
+        # from below the panel, off one end and to one side: looks up into the space between
+        # the wings, so that the panel's back and both wings (one inner, one outer face) show
+        e_a, e_n = (np.eye(3)[0], np.eye(3)[1]) if extent[0] >= extent[1] else \
+            (np.eye(3)[1], np.eye(3)[0])
+        return 0.45 * e_n + 0.35 * e_a - 0.8 * np.eye(3)[2]
+    return None
+
+
 def render_grid(grid, png_path: str | os.PathLike, *, scalars: str = "temperature_C",
                 title: str | None = None, window_size=(1200, 800), camera: str = "iso",
                 cmap: str = "inferno", clim=None, show_edges: bool | None = None,
-                source: str | None = None) -> Path:
+                source: str | None = None, ranges: str = "shared", log: bool = False,
+                arrows: dict | None = None, scale_bar: bool = True,
+                note: str | None = None) -> Path:
     """Render ``grid`` (a PyVista dataset or multi-block) coloured by ``scalars`` to a PNG.
 
     scalars : point or cell field; vectors are shown as their magnitude. ``temperature_C``
-        falls back to ``temperature_K`` − 273.15 when only kelvin is stored.
-    camera : one of :data:`CAMERAS`
-    clim : colour range (field units), default the data range over all blocks
+        falls back to ``temperature_K`` − 273.15 when only kelvin is stored. Blocks of a
+        multi-block without the field are drawn grey and named in a note.
+    camera : one of :data:`CAMERAS`; ``wings`` views a satellite from below the panel's end
+        so that both wings show
+    clim : colour range (field units) of a shared range; default the data range over all
+        blocks (with ``ranges="body"``, each body's data range)
+    ranges : ``shared`` (one colour bar) or ``body``: each body (:func:`body_of`: wings,
+        panel, coolant, …) on its own colour range with its own bar
+    log : logarithmic colour scale (for heat flux); non-positive values are clipped
+    arrows : ``{label: direction}`` drawn as arrows beside the object (default: the
+        directions stored in the grid's field data, :func:`field_directions`)
+    scale_bar : draw a bar of a round length (1, 2 or 5 × 10ᵏ m) along the longest axis,
+        below the object on the screen
+    note : extra line of text (e.g. which packages are shown)
     show_edges : default: only for meshes up to :data:`EDGE_CELL_LIMIT` cells
-    Raises :class:`InputError` naming the available fields if ``scalars`` is missing.
-    Returns the PNG path.
+    A field uniform to round-off (:func:`colour_range`) is drawn in one colour and reported
+    as uniform. Raises :class:`InputError` naming the available fields if ``scalars`` is
+    missing everywhere. Returns the PNG path.
     """
     pv = _pyvista()
     source = source or "grid"
     if camera not in CAMERAS:
         raise InputError(f"camera: {camera!r} is not one of {', '.join(CAMERAS)}")
+    if ranges not in RANGES:
+        raise InputError(f"ranges: {ranges!r} is not one of {', '.join(RANGES)}")
     blocks = _blocks(grid, source)
-    values = [_scalar_values(ds, scalars, f"{source}{'/' + n if n else ''}")
-              for n, ds in blocks]
-    finite = np.concatenate([v[np.isfinite(v)] for v, _ in values] or [np.zeros(0)])
-    if finite.size == 0:
-        raise InputError(f"{source}: field {scalars!r} has no finite values to render")
-    data_lo, data_hi = float(finite.min()), float(finite.max())
-    lo, hi = (data_lo, data_hi) if clim is None else (float(clim[0]), float(clim[1]))
-    if hi <= lo:  # a uniform field: centre it in a 1-unit colour range
-        lo, hi = lo - 0.5, hi + 0.5
+    values, missing = _blocks_with(blocks, scalars, source)
+    offset = _ZERO_C if scalars == "temperature_C" else 0.0
+    # colour groups: all blocks together, or one group per body
+    keys = [body_of(n or "") if ranges == "body" else "" for n, _ in blocks]
+    groups: dict[str, list[int]] = {}
+    for i, (k, v) in enumerate(zip(keys, values)):
+        if v is not None:
+            groups.setdefault(k, []).append(i)
+    for k, idx in groups.items():
+        if not any(np.isfinite(values[i][0]).any() for i in idx):
+            raise InputError(f"{source}: field {scalars!r} has no finite values to render"
+                             + (f" on {k}" if k else ""))
+    crange = {}
+    for k, idx in groups.items():
+        lo, hi, uniform = colour_range(np.concatenate([values[i][0] for i in idx]),
+                                       offset=offset, log=log)
+        if clim is not None and ranges == "shared":
+            lo, hi, uniform = float(clim[0]), float(clim[1]), uniform
+            if hi <= lo:
+                raise InputError(f"clim: {clim!r} is not an increasing range")
+        crange[k] = (lo, hi, uniform)
     bounds = np.array([ds.bounds for _, ds in blocks], float).reshape(len(blocks), 6)
-    extent = np.array([bounds[:, 1].max() - bounds[:, 0].min(),
-                       bounds[:, 3].max() - bounds[:, 2].min(),
-                       bounds[:, 5].max() - bounds[:, 4].min()])
+    bmin = np.array([bounds[:, 0].min(), bounds[:, 2].min(), bounds[:, 4].min()])
+    bmax = np.array([bounds[:, 1].max(), bounds[:, 3].max(), bounds[:, 5].max()])
+    extent = bmax - bmin
     diag = float(np.linalg.norm(extent)) or 1.0
     flat = extent.min() <= 1e-9 * diag
     n_cells = sum(ds.n_cells for _, ds in blocks)
     edges = n_cells <= EDGE_CELL_LIMIT if show_edges is None else bool(show_edges)
-    label = field_label(scalars)
+    label = field_label(scalars) + (", log scale" if log else "")
+    unit = _UNITS.get(scalars, ("", ""))[1]
+    if arrows is None:
+        arrows = field_directions(grid)
+    else:
+        for k, v in arrows.items():
+            v = np.asarray(v, float)
+            if v.shape != (3,) or not np.all(np.isfinite(v)) or not np.linalg.norm(v) > 0:
+                raise InputError(f"arrows: {k!r} needs a finite non-zero 3-vector, got {v}")
+        arrows = {k: np.asarray(v, float) / np.linalg.norm(v) for k, v in arrows.items()}
     png_path = Path(png_path)
     font = int(np.clip(window_size[0] // 50, 8, 20))
+    n_bars = len(groups)
+    # line meshes (pipes) alone are drawn as tubes; beside surfaces as thin lines, so that
+    # tubes bonded to a surface (the coolant channels on a wing) do not cover its colours
+    alone = all(_is_lines(ds) for _, ds in blocks)
+    tube = TUBE_RADIUS * diag if alone else None
+    line_px = 4 if alone else max(1, window_size[0] // 700)
+    bar_h = min(0.7, 0.78 / n_bars - 0.06) if n_bars > 1 else 0.7
 
     plotter = pv.Plotter(off_screen=True, window_size=list(window_size))
     try:
         plotter.set_background("white")
-        for i, ((name, ds), (vals, where)) in enumerate(zip(blocks, values)):
-            mesh, is_line = _prepared(ds, vals, where, 0.006 * diag)
+        bar_done = set()
+        for i, ((name, ds), val) in enumerate(zip(blocks, values)):
+            if val is None:  # block without the field: plain grey
+                mesh, is_line = _prepared(ds, np.zeros(ds.n_points), "point", tube)
+                plotter.add_mesh(mesh, color=MISSING_COLOUR, lighting=not (flat or is_line),
+                                 line_width=line_px if is_line else 1, show_scalar_bar=False)
+                continue
+            vals, where = val
+            k = keys[i]
+            lo, hi, _uniform = crange[k]
+            if log:
+                vals = np.clip(vals, lo, None)
+            mesh, is_line = _prepared(ds, vals, where, tube)
+            j = list(groups).index(k)
+            bar_title = (f"{k} ({unit}{', log' if log else ''})" if unit else k) if k else label
             plotter.add_mesh(
                 mesh, scalars="_render_values", preference=where, cmap=cmap, clim=[lo, hi],
-                show_edges=edges and not is_line, edge_color="#505050",
-                line_width=4 if is_line else 1, lighting=not (flat or is_line),
+                log_scale=log, show_edges=edges and not is_line, edge_color="#505050",
+                line_width=line_px if is_line else 1, lighting=not (flat or is_line),
                 ambient=0.35, diffuse=0.65, nan_color="grey",
-                show_scalar_bar=i == 0,
-                scalar_bar_args={"title": label, "color": "black", "fmt": "%.4g",
-                                 "vertical": True, "position_x": 0.84, "position_y": 0.15,
-                                 "height": 0.7, "width": 0.06, "n_labels": 5,
-                                 "title_font_size": font + 2, "label_font_size": font})
-        unit = _UNITS.get(scalars, ("", ""))[1]
-        span = (f"uniform {data_lo:.6g}" if data_hi == data_lo
-                else f"min {data_lo:.4g}, max {data_hi:.4g}")
-        plotter.add_text(f"{label}: {span} {unit}".rstrip(), position="lower_left",
+                show_scalar_bar=k not in bar_done,
+                scalar_bar_args={
+                    "title": bar_title, "color": "black", "fmt": "%.3g" if log else "%.4g",
+                    "vertical": True, "position_x": 0.84, "width": 0.06, "height": bar_h,
+                    "position_y": 0.15 if n_bars == 1 else 0.9 - (j + 1) * (bar_h + 0.06),
+                    "n_labels": 5 if n_bars == 1 else 3,
+                    "title_font_size": font + 2 if n_bars == 1 else font,
+                    "label_font_size": font if n_bars == 1 else font - 2})
+            bar_done.add(k)
+        lines = [] if "" in groups else [f"{label}, each body on its own range:"]
+        for k, idx in groups.items():
+            v = np.concatenate([values[i][0] for i in idx])
+            v = v[np.isfinite(v)]
+            lo, hi, uniform = crange[k]
+            span = (f"uniform {v.mean():.6g}" if uniform
+                    else f"min {v.min():.4g}, max {v.max():.4g}")
+            lines.append(f"{k}: {span} {unit}".rstrip() if k
+                         else f"{label}: {span} {unit}".rstrip())
+        if missing:
+            lines.append(f"no {scalars} on {', '.join(missing)} (grey)")
+        if note:
+            lines.append(note)
+        plotter.add_text("\n".join(lines), position="lower_left",
                          font_size=max(6, font // 2 + 2), color="black")
         if title:
             plotter.add_text(title, position="upper_left", font_size=max(7, font // 2 + 4),
                              color="black")
-        if camera == "iso":
-            plotter.view_isometric()
-        else:
+        direction = _camera_direction(camera, extent)
+        if direction is None:
             plotter.camera_position = camera
-        plotter.reset_camera()
+        else:
+            centre = 0.5 * (bmin + bmax)
+            up = (0.0, 0.0, 1.0) if abs(direction[2]) < 0.95 * np.linalg.norm(direction) \
+                else (0.0, 1.0, 0.0)
+            plotter.camera_position = [tuple(centre + direction), tuple(centre), up]
+        cam = plotter.camera  # screen axes in the scene: towards the camera, right, up
+        view = np.asarray(cam.position, float) - np.asarray(cam.focal_point, float)
+        view /= np.linalg.norm(view)
+        right = np.cross(np.asarray(cam.up, float), view)
+        right /= np.linalg.norm(right)
+        up_s = np.cross(view, right)
+        if scale_bar:
+            _add_scale_bar(plotter, pv, bmin, bmax, diag, font, up_s)
+        if arrows:
+            # the arrows start left of the object on the screen (clear of the colour bars on
+            # the right), past its bounding box where the frame allows, and a little up
+            half_w = 0.5 * float(np.abs(extent) @ np.abs(right))
+            left = min(half_w + 0.06 * diag, 0.5 * diag)
+            anchor = 0.5 * (bmin + bmax) - left * right + 0.1 * diag * up_s
+            for (lab, d), colour in zip(arrows.items(), ARROW_COLOURS):
+                _add_arrow(plotter, pv, anchor, diag, d, lab, colour, font)
+        # fit the object (its bounding sphere; the arrows and the scale bar lie inside it)
+        plotter.reset_camera(bounds=[bmin[0], bmax[0], bmin[1], bmax[1], bmin[2], bmax[2]])
         # keep the object clear of the colour bar on the right
-        plotter.camera.SetWindowCenter(0.12, 0.0)
-        plotter.camera.zoom(1.05)
+        # (and lift it clear of the text lines at the bottom)
+        plotter.camera.SetWindowCenter(0.12, -0.03 * max(len(lines) - 1, 0))
+        # the sphere leaves room round a 3D object: it can come a little closer than a flat one
+        plotter.camera.zoom(1.05 if flat or direction is None else 1.15)
         png_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(png_path) as tmp:
             plotter.screenshot(tmp)
     finally:
         plotter.close()
     return png_path
+
+
+def _add_scale_bar(plotter, pv, bmin, bmax, diag, font, up) -> None:
+    """A bar of a round length (:func:`nice_length` of 30 % of the longest side) along the
+    object's longest axis, starting just below (on the screen: ``up`` is the screen's up in
+    the scene) the object's lowest bounding-box corner, so that it never covers the object;
+    labelled with its length."""
+    ext = bmax - bmin
+    a_ax = int(np.argmax(ext))
+    length = nice_length(0.3 * max(ext[a_ax], 1e-12 * diag))
+    corners = np.array([[x, y, z] for x in (bmin[0], bmax[0]) for y in (bmin[1], bmax[1])
+                        for z in (bmin[2], bmax[2])])
+    low = corners[int(np.argmin(corners @ up))]
+    e_a = np.eye(3)[a_ax] * (1.0 if low[a_ax] == bmin[a_ax] else -1.0)  # inwards
+    # the screen's down, without its component along the bar
+    down = -(up - (up @ e_a) * e_a)
+    down = down / np.linalg.norm(down) if np.linalg.norm(down) > 1e-9 else -up
+    a = low + 0.05 * diag * down
+    b = a + length * e_a
+    r = 0.005 * diag
+    parts = [pv.Line(a, b)] + [pv.Line(p - 2.5 * r * down, p + 2.5 * r * down) for p in (a, b)]
+    for m in parts:
+        plotter.add_mesh(m.tube(radius=r, n_sides=12), color=SCALE_BAR_COLOUR, lighting=False,
+                         show_scalar_bar=False)
+    plotter.add_point_labels([0.5 * (a + b) + 0.035 * diag * down], [f"{length:g} m"],
+                             font_size=max(8, font), text_color="black", shape=None,
+                             show_points=False, always_visible=True, bold=False)
+
+
+def _add_arrow(plotter, pv, start, diag, direction, label, colour, font) -> None:
+    """An arrow along ``direction`` from ``start``, labelled at its tip."""
+    length = 0.16 * diag
+    arrow = pv.Arrow(start=start, direction=direction, scale=length, tip_length=0.25,
+                     tip_radius=0.07, shaft_radius=0.025)
+    plotter.add_mesh(arrow, color=colour, lighting=False, show_scalar_bar=False)
+    plotter.add_point_labels([start + 1.15 * length * np.asarray(direction)], [label],
+                             font_size=max(8, font), text_color=colour, shape=None,
+                             show_points=False, always_visible=True)
 
 
 # ----------------------------------------------------------------------------- files
@@ -274,6 +513,7 @@ def render_file(path: str | os.PathLike, png: str | os.PathLike | None = None, *
     path = Path(path)
     data, t = read_frame(path, frame)
     if block is not None:
+        kw.setdefault("arrows", field_directions(data))  # stored on the whole file
         data = _select_block(data, block, path)
     if title is None:
         title = path.name + (f"  t = {t:.6g} s" if t is not None else "")
@@ -304,6 +544,7 @@ def render_blocks(path: str | os.PathLike, out_dir: str | os.PathLike | None = N
     path = Path(path)
     data, _ = read_frame(path, frame)
     out_dir = Path(out_dir) if out_dir is not None else path.parent
+    kw.setdefault("arrows", field_directions(data))  # stored on the whole file
     paths = []
     for i, (name, ds) in enumerate(_blocks(data, str(path))):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in (name or str(i)))
