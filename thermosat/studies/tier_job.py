@@ -272,30 +272,13 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "
                            f"in eclipse, within {design.loop.freeze_margin_k:g} K of freezing")
     from thermosat.post import plots
-    from thermosat.post.multiblock import model_multiblock, write_vtm
+    from thermosat.post.multiblock import write_vtm
+    from thermosat.post.satellite_view import render_satellite, satellite_multiblock
 
-    groups = {"panel": sat.panel.layer_parts, "coolant": [sat.loop.part],
-              "packages": [pk.part for pk in sat.packages]}
-    for w in sat.wings:
-        groups[w.name] = w.layer_parts
-    if "bus" in sat.model.parts:  # surface exchange
-        groups["bus"] = ["bus"]
-    mb = model_multiblock(sat.model, res.T, groups)
-    files["vtm"] = str(write_vtm(out_dir / "satellite.vtm", mb))
+    files["vtm"] = str(write_vtm(out_dir / "satellite.vtm", satellite_multiblock(sat, res.T)))
     if renders:
-        from thermosat.post.render import render_grid
-
         say(f"{tier}: rendering temperature fields")
-        radiators = model_multiblock(sat.model, res.T, {
-            "panel_back": [sat.panel.back_part],
-            **{w.name: [w.layer_parts[0]] for w in sat.wings}, "coolant": [sat.loop.part],
-            **({"bus": ["bus"]} if "bus" in sat.model.parts else {})})  # surface exchange
-        files["render_radiators"] = str(render_grid(
-            radiators, out_dir / "radiators.png", title=f"{tier.upper()}: panel back, wings, "
-            "coolant (°C)", camera="iso" if sat.wings else "xy"))  # wings stand edge-on
-        files["render_packages"] = str(render_grid(
-            model_multiblock(sat.model, res.T, {pk.part: [pk.part] for pk in sat.packages[:3]}),
-            out_dir / "packages.png", title=f"{tier.upper()}: chip packages (°C)"))
+        files.update(render_satellite(sat, res, out_dir, title=tier.upper()))
     if curve and sizing.feasible:
         say(f"{tier}: area–junction-limit curve (3 more coupled solves)")
         pts = _curve_points(sizing, vary)
