@@ -54,7 +54,8 @@ class Satellite:
         self.design = d = design
         self.model = Model()
         env = OrbitEnvironment(d.orbit, attitude="sun_pointing", solar_constant=d.solar_constant_w_m2,
-                               albedo=d.albedo, earth_ir=d.earth_ir_w_m2)
+                               albedo=d.albedo, earth_ir=d.earth_ir_w_m2,
+                               albedo_model=d.albedo_model)
         self.environment = env
         self._theta = np.radians(d.steady_theta_deg)
         self.panel_fluxes = FluxProvider(env, "sun_pointing", theta_rad=self._theta)
