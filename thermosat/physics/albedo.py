@@ -36,6 +36,7 @@ error falls algebraically; with the default 64 × 128 points the error is below 
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -150,8 +151,19 @@ def albedo_factor_cap(normals, nadir, sun, H: float, *, n_v: int = 64, n_psi: in
     nrm, nad, sn = np.broadcast_arrays(nrm, nad, sn)
     if nrm.shape[-1] != 3:
         raise InputError(f"normals, nadir, sun: vectors of 3 components, got {nrm.shape}")
-    unit = [np.ascontiguousarray(v / np.linalg.norm(v, axis=1, keepdims=True))
-            for v in (nrm, nad, sn)]
-    gx, gw = np.polynomial.legendre.leggauss(int(n_v))
-    return _cap_kernel(unit[0], unit[1], unit[2], float(H), bool(illuminated), gx, gw,
-                       int(n_psi))
+    rows = np.concatenate([v / np.linalg.norm(v, axis=1, keepdims=True)
+                           for v in (nrm, nad, sn)], axis=1)
+    # flat faces repeat the same (normal, nadir, sun): integrate each distinct row once
+    _, first, inv = np.unique(np.round(rows, 13), axis=0, return_index=True,
+                              return_inverse=True)
+    u = np.ascontiguousarray(rows[first])
+    gx, gw = _gauss(int(n_v))
+    G = _cap_kernel(np.ascontiguousarray(u[:, 0:3]), np.ascontiguousarray(u[:, 3:6]),
+                    np.ascontiguousarray(u[:, 6:9]), float(H), bool(illuminated), gx, gw,
+                    int(n_psi))
+    return G[inv.ravel()]
+
+
+@functools.lru_cache(maxsize=8)
+def _gauss(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(n)

@@ -104,6 +104,12 @@ class Satellite:
         if d.exchange_enabled:
             self.exchange = add_satellite_exchange(self.model, d, self.panel, self.wings,
                                                    self.panel_fluxes, self.wing_fluxes, h)
+        # orbital heating on the real geometry: blocked Earth view, reflected albedo (issue 13)
+        self.heating = None
+        if d.environment_blockage and self.exchange is not None:
+            from thermosat.satellite.heating import add_environment_heating
+
+            self.heating = add_environment_heating(self)
         # packages in a row behind the panel
         self.packages: list[Package] = []
         pitch = 2.0 * d.package.cold_plate.size_x_m
