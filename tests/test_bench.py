@@ -77,3 +77,18 @@ def test_transient_plate_matches_scikit_fem():
     T_sk, _ = bench.sk_transient_2d(mesh, spec)
     assert _agree(T_ts, T_sk) < 1e-8
     assert T_ts.max() > spec.transient_t0_k  # the chip heats up
+
+
+def test_ray_cast_row_on_a_coarse_satellite_scene():
+    """The ray_cast row counts its rays: the Sun (0.2, 0, 1) lights exactly the panel front
+    (a quarter of the facets, nothing above it; the wings are edge-on), one ray per Gauss
+    point; the Earth rays are fewer than facets × 4 points × 64 strata (facets facing away
+    from the Earth cast none)."""
+    row = bench.ray_cast_row(h=2.5)              # 16 × 4 panel quads, 16 × 2 per wing
+    assert ROW_KEYS <= set(row)
+    nf = row["facets"]
+    assert row["problem"] == bench.RAY_CAST and nf == row["unknowns"] == 2 * 64 + 4 * 32
+    assert row["sun_rays"] == 64 * 4
+    assert row["sunlit_fraction_mean"] == pytest.approx(64 / nf, abs=1e-15)
+    assert 0 < row["earth_rays"] < nf * 4 * 64
+    assert row["rays_per_s"] > 0 and row["bvh_build_s"] >= 0

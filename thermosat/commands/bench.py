@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--problems", metavar="P,Q",
                         help="comma-separated subset of: assembly_tri, steady_radiation_2d, "
                              "steady_radiation_3d, transient_2d, view_factors_10k, "
-                             "linear_solver_choice")
+                             "linear_solver_choice, ray_cast")
     parser.add_argument("--sizes", metavar="N,M",
                         help="comma-separated numbers of unknowns, replacing the default sizes")
     parser.add_argument("--no-baseline", action="store_true",
@@ -54,7 +54,7 @@ def run(args) -> int:
         check_output_dir(args.out, "--out")  # before any benchmark runs
     if args.problems:
         problems = [p.strip() for p in args.problems.split(",") if p.strip()]
-        extra = {"view_factors_10k", bench.SOLVER_CHOICE}
+        extra = {"view_factors_10k", bench.SOLVER_CHOICE, bench.RAY_CAST}
         unknown = sorted(set(problems) - set(bench.PROBLEMS) - extra)
         if unknown:
             raise InputError(f"--problems: unknown {unknown}; known: "

@@ -14,8 +14,9 @@ __all__ = ["add_arguments", "run"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help='print one JSON object {"cases": [...]} on stdout, not the table')
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only these cases (repeat or comma-separate; see --list)")
+    parser.add_argument("--only", "--case", action="append", metavar="NAME", dest="only",
+                        help="run only these cases (repeat or comma-separate; see --list); "
+                             "--case is the same option")
     parser.add_argument("--report", metavar="DIR",
                         help="folder for REPORT.md and convergence.png (default: the current "
                              "directory; the repository keeps its copy in validation/; with --only the report is written only when --report is given)")

@@ -4,8 +4,10 @@ Per face (``"front"``, ``"back"``) and orbit angle θ this module gives the *inc
 irradiances [W/m² of face]:
 
 * ``solar   = S · max(n·ŝ, 0)``, zero in the cylindrical eclipse;
-* ``albedo  = S · a · F · max(cos θ_ss, 0)``  (engineering approximation, see
-  :mod:`thermosat.physics.earth_view`);
+* ``albedo  = S · a · F · max(cos θ_ss, 0)``  (``albedo_model="subsatellite"``, the
+  engineering approximation, see :mod:`thermosat.physics.earth_view`), or ``S · a · G``
+  with G integrated over the sunlit part of the visible Earth cap
+  (``albedo_model="cap"``, :mod:`thermosat.physics.albedo`);
 * ``earth_ir = OLR · F``;
 
 with ``F`` the exact view factor of the face to the spherical Earth. A boundary condition
@@ -56,6 +58,7 @@ from thermosat.physics.earth_view import (
     plate_earth_view_factor,
     plate_view_factor_H,
 )
+from thermosat.physics.albedo import albedo_factor_cap, check_albedo_model
 from thermosat.physics.orbit import TIERS, Orbit, eclipse_fraction, orbital_period
 
 __all__ = [
@@ -191,7 +194,8 @@ def _attitude_name(attitude: Attitude) -> str:
 # ---------------------------------------------------------------------------------------
 def face_fluxes(orbit: Orbit, attitude: Attitude, theta: ArrayLike, *,
                 solar_constant: float = SOLAR_CONSTANT, albedo: float = ALBEDO,
-                earth_ir: float = EARTH_IR) -> dict[str, FaceFluxes]:
+                earth_ir: float = EARTH_IR, albedo_model: str = "subsatellite"
+                ) -> dict[str, FaceFluxes]:
     """Incident solar, albedo and Earth-IR fluxes on the front and back faces.
 
     Parameters
@@ -200,12 +204,15 @@ def face_fluxes(orbit: Orbit, attitude: Attitude, theta: ArrayLike, *,
     attitude : one of :data:`ATTITUDES` or a callable (see the module docstring).
     theta : orbit angles from noon [rad], array-like of shape ``(N,)`` (scalars allowed).
     solar_constant : S [W/m²]; albedo : a [-]; earth_ir : OLR [W/m²].
+    albedo_model : ``"subsatellite"`` (``F · cos⁺θ_ss``) or ``"cap"`` (integrated over the
+        visible cap, :func:`thermosat.physics.albedo.albedo_factor_cap`).
 
     Returns
     -------
     ``{"front": FaceFluxes, "back": FaceFluxes}`` with arrays of shape ``(N,)``.
     """
     _check_env(solar_constant, albedo, earth_ir)
+    model = check_albedo_model(albedo_model)
     th = np.atleast_1d(np.asarray(theta, dtype=float))
     if th.ndim != 1 or not np.all(np.isfinite(th)):
         raise InputError("theta must be a finite 1-D array of orbit angles [rad]")
@@ -220,9 +227,10 @@ def face_fluxes(orbit: Orbit, attitude: Attitude, theta: ArrayLike, *,
         cos_i = np.where(np.abs(cos_i) < 1e-12, 0.0, cos_i)  # exact zero for Sun-parallel faces
         cos_lam = np.clip(np.einsum("ij,ij->i", n, nadir), -1.0, 1.0)
         F = np.asarray(plate_view_factor_H(np.arccos(cos_lam), orbit.H), dtype=float)
+        G = albedo_factor_cap(n, nadir, s, orbit.H) if model == "cap" else F * alb
         out[face] = FaceFluxes(
             solar=solar_constant * np.clip(cos_i, 0.0, None) * lit,
-            albedo=solar_constant * albedo * F * alb,
+            albedo=solar_constant * albedo * G,
             earth_ir=earth_ir * F,
             view_factor=F,
             cos_incidence=cos_i,
@@ -259,10 +267,13 @@ class OrbitEnvironment:
     solar_constant: float = SOLAR_CONSTANT
     albedo: float = ALBEDO
     earth_ir: float = EARTH_IR
+    #: ``"subsatellite"`` or ``"cap"`` (see :func:`face_fluxes`)
+    albedo_model: str = "subsatellite"
 
     def __post_init__(self) -> None:
         if not isinstance(self.orbit, Orbit):
             raise InputError(f"orbit must be an Orbit, got {type(self.orbit).__name__}")
+        object.__setattr__(self, "albedo_model", check_albedo_model(self.albedo_model))
         if not callable(self.attitude):
             object.__setattr__(self, "attitude", _attitude_name(self.attitude))
         _check_env(self.solar_constant, self.albedo, self.earth_ir)
@@ -280,7 +291,8 @@ class OrbitEnvironment:
     def fluxes(self, theta: ArrayLike) -> dict[str, FaceFluxes]:
         """Face fluxes at orbit angles ``theta`` [rad] (see :func:`face_fluxes`)."""
         return face_fluxes(self.orbit, self.attitude, theta, solar_constant=self.solar_constant,
-                           albedo=self.albedo, earth_ir=self.earth_ir)
+                           albedo=self.albedo, earth_ir=self.earth_ir,
+                           albedo_model=self.albedo_model)
 
     def fluxes_at_time(self, t_s: ArrayLike) -> dict[str, FaceFluxes]:
         """Face fluxes at times ``t_s`` after noon [s] (periodic)."""

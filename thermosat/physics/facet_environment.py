@@ -16,7 +16,10 @@ blocked part (:func:`thermosat.radiation.raytrace.earth_blockage`). Where no ray
 to rounding. Albedo follows the same engineering approximation as that module (irradiance
 proportional to the visible-Earth factor times the sub-satellite illumination, Gilmore,
 *Spacecraft Thermal Control Handbook* Vol. I, 2nd ed., §2; it is applied to the visible
-factor, i.e. the hidden part of the cap is assumed to be as bright as the whole).
+factor, i.e. the hidden part of the cap is assumed to be as bright as the whole). With
+``albedo_model="cap"`` the isolated-plate albedo factor is instead integrated over the sunlit
+part of the visible cap (:func:`thermosat.physics.albedo.albedo_factor_cap`) and scaled by
+``F_vis/F_plate`` (same assumption for the hidden part).
 
 Solar-band reflection (:func:`solar_band_absorbed`): every facet reflects ``1 − α`` of the
 solar-band irradiance diffusely; the radiosity of the solar band solves
@@ -36,6 +39,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from thermosat.common.errors import InputError
+from thermosat.physics.albedo import albedo_factor_cap, check_albedo_model
 from thermosat.physics.earth_view import plate_view_factor_H
 from thermosat.radiation.raytrace import RayScene, earth_blockage, sun_fraction
 
@@ -68,7 +72,7 @@ class FacetFluxes:
 def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False,
                  cos_sun_zenith: float = 1.0, solar_constant: float, albedo: float,
                  earth_ir: float, blockage: bool = True, n_u: int = 8, n_phi: int = 32,
-                 seed: int = 0) -> FacetFluxes:
+                 seed: int = 0, albedo_model: str = "subsatellite") -> FacetFluxes:
     """Incident fluxes on the scene's facets at one orbit point.
 
     Parameters
@@ -78,7 +82,10 @@ def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False
     cos_sun_zenith : cosine of the Sun zenith angle at the sub-satellite point
     blockage : ray-trace shadows and the hidden Earth (else the isolated-plate fast path)
     n_u, n_phi, seed : Earth-cone strata per sample point and jitter seed
+    albedo_model : ``"subsatellite"`` (``F · cos⁺θ_ss``, from ``cos_sun_zenith``) or
+        ``"cap"`` (integrated over the visible cap from ``sun`` and ``nadir``)
     """
+    model = check_albedo_model(albedo_model)
     if not (H > 1.0 and math.isfinite(H)):
         raise InputError(f"H: must be > 1, got {H}")
     g = scene.geometry
@@ -103,8 +110,13 @@ def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False
         err = np.zeros(nf)
     lit = np.where(cos_i > 0.0, lit, 0.0)
     S = float(solar_constant)
+    if model == "cap":
+        G = albedo_factor_cap(g.normals, nd, s, H)
+        G *= np.divide(F, F_iso, out=np.zeros(nf), where=F_iso > 0.0)
+    else:
+        G = F * max(float(cos_sun_zenith), 0.0)
     return FacetFluxes(solar=S * np.clip(cos_i, 0.0, None) * lit,
-                       albedo=S * float(albedo) * F * max(float(cos_sun_zenith), 0.0),
+                       albedo=S * float(albedo) * G,
                        earth_ir=float(earth_ir) * F, view_factor=F, view_factor_isolated=F_iso,
                        view_factor_stderr=err, sunlit=lit, n_rays=n_rays, seconds=seconds)
 

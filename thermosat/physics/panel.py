@@ -91,7 +91,8 @@ class FluxProvider:
 
         self.env = OrbitEnvironment(environment.orbit, attitude=attitude,
                                     solar_constant=environment.solar_constant,
-                                    albedo=environment.albedo, earth_ir=environment.earth_ir)
+                                    albedo=environment.albedo, earth_ir=environment.earth_ir,
+                                    albedo_model=environment.albedo_model)
         self.theta = theta_rad
         self.t_offset = 0.0  # s added to every time (orbit transients start mid-orbit)
         self._cache: dict[float, dict] = {}

@@ -74,6 +74,13 @@ class SatelliteDesign:
     #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
     #: them, each segment referenced to its local fluid temperature)
     coldplate_fluid_nodes: int = 6
+    # --- env13: orbital heating (issue 13) ---------------------------------------------------
+    #: albedo model of the environment fluxes: "cap" integrates the sunlit part of the visible
+    #: Earth cap (thermosat.physics.albedo), "subsatellite" is F·cos⁺θ_ss
+    albedo_model: str = "cap"
+    #: ray-trace the environment on the satellite's own geometry: Earth IR and albedo hidden
+    #: by the other bodies, albedo reflected between them (thermosat.satellite.heating)
+    environment_blockage: bool = True
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -104,6 +111,12 @@ class SatelliteDesign:
                 and 1 <= self.coldplate_fluid_nodes <= 50):
             raise InputError(f"satellite coldplate_fluid_nodes: {self.coldplate_fluid_nodes} "
                              "must be an integer in [1, 50]")
+        if not isinstance(self.environment_blockage, (bool, np.bool_)):
+            raise InputError(f"satellite environment_blockage: {self.environment_blockage!r} "
+                             "must be true or false")
+        from thermosat.physics.albedo import check_albedo_model
+
+        self.albedo_model = check_albedo_model(self.albedo_model)
         if self.package is None:
             from thermosat.physics.package_presets import preset
 

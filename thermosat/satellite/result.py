@@ -29,6 +29,21 @@ class SatelliteResult:
     # surface exchange: breakdown of the radiative exchange (W), None without it
     exchange: dict | None = None
 
+    @property
+    def environment_heating(self) -> dict | None:
+        """Absorbed environment heat on the exchanging faces (W): ``isolated_w`` (each face an
+        isolated plate: the ``*:absorbed`` loads), ``blocked_w`` (ray-traced on the
+        satellite's geometry with reflection) and ``delta_w`` (the ``env:*`` loads of
+        :mod:`thermosat.satellite.heating`); None when it was off."""
+        c = self.energy.conditions
+        env = {k[4:]: v for k, v in c.items() if k.startswith("env:")
+               and not k.endswith((":in", ":out"))}
+        if not env:
+            return None
+        iso = sum(v for k, v in c.items() if k.endswith(":absorbed"))
+        delta = sum(env.values())
+        return {"isolated_w": iso, "blocked_w": iso + delta, "delta_w": delta, "faces": env}
+
     def summary(self) -> str:
         t, p = self.temperatures, self.power
         return (f"junction max {t['junction_max_k']:.2f} K ({t['junction_max_k'] - 273.15:.1f} °C)"

@@ -54,7 +54,8 @@ class Satellite:
         self.design = d = design
         self.model = Model()
         env = OrbitEnvironment(d.orbit, attitude="sun_pointing", solar_constant=d.solar_constant_w_m2,
-                               albedo=d.albedo, earth_ir=d.earth_ir_w_m2)
+                               albedo=d.albedo, earth_ir=d.earth_ir_w_m2,
+                               albedo_model=d.albedo_model)
         self.environment = env
         self._theta = np.radians(d.steady_theta_deg)
         self.panel_fluxes = FluxProvider(env, "sun_pointing", theta_rad=self._theta)
@@ -103,6 +104,12 @@ class Satellite:
         if d.exchange_enabled:
             self.exchange = add_satellite_exchange(self.model, d, self.panel, self.wings,
                                                    self.panel_fluxes, self.wing_fluxes, h)
+        # orbital heating on the real geometry: blocked Earth view, reflected albedo (issue 13)
+        self.heating = None
+        if d.environment_blockage and self.exchange is not None:
+            from thermosat.satellite.heating import add_environment_heating
+
+            self.heating = add_environment_heating(self)
         # packages in a row behind the panel
         self.packages: list[Package] = []
         pitch = 2.0 * d.package.cold_plate.size_x_m

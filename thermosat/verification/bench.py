@@ -17,6 +17,13 @@ and only then reports the times. Problems:
 ``transient_2d``
     The plate of ``steady_radiation_2d`` with ρc of aluminium, from 250 K, 100 backward
     Euler steps of 10 s, Newton to 1e-10 in every step.
+``ray_cast``
+    Ray casting against a satellite-sized facet mesh (:func:`ray_cast_row`): a 40 m × 10 m
+    two-sided panel with two 40 m × 5 m two-sided wings along its long edges (at right
+    angles, toward −z), 0.2 m quads, 40 k facets; the BVH build, the sunlit fraction (one ray
+    per Gauss point) and the blocked Earth view (4 × 16 strata per Gauss point, 2 × 2 points
+    per facet) of every facet, timed in this process after a warm-up; reported as rays per
+    second (no baseline: Embree is not a dependency).
 ``linear_solver_choice``
     Linear conduction (k = 100 W/m/K, source, one fixed face) on a quasi-2D 3D plate
     (120 × 60 × 1 hex8, 14.8 k nodes) and on a cube (30³ hex8, 29.8 k nodes), solved with
@@ -52,13 +59,16 @@ from thermosat.verification.optional import missing, skip_note
 
 __all__ = ["PROBLEMS", "FULL_SIZES", "QUICK_SIZES", "BASELINE", "BASELINE_MAX", "Row", "run",
            "run_row", "run_side", "panel_mesh", "stack_mesh", "machine_info", "PANEL", "STACK",
-           "table_markdown", "plot_time_per_unknown", "write_results", "viewfactor_available"]
+           "table_markdown", "plot_time_per_unknown", "write_results", "viewfactor_available",
+           "ray_cast_row"]
 
 PROBLEMS = ("assembly_tri", "steady_radiation_2d", "steady_radiation_3d", "transient_2d")
 #: problems with a scikit-fem baseline (needs the test extra)
 BASELINE_PROBLEMS = PROBLEMS
 #: rows comparing the automatic linear-solver choice with the forced alternative
 SOLVER_CHOICE = "linear_solver_choice"
+#: the ray-casting row (rays per second on a satellite-sized mesh)
+RAY_CAST = "ray_cast"
 
 #: target numbers of unknowns per problem (full run)
 FULL_SIZES = {
@@ -703,6 +713,56 @@ def solver_choice_rows(kinds=("plate", "cube")) -> list[dict]:
     return rows
 
 
+def _satellite_scene_facets(h: float = 0.2):
+    """Panel (40 × 10 m, z = 0) and two wings (40 × 5 m, toward −z along y = 0 and y = 10),
+    all two-sided, quads of about ``h`` m: ``(points, facets)``."""
+    from thermosat.mesh.generators import shell
+    from thermosat.radiation import stack_facets
+
+    L, W, D = 40.0, 10.0, 5.0
+    nx, ny, nz = round(L / h), round(W / h), round(D / h)
+    parts = []
+    for m in (shell(L, W, nx, ny, normal=(0.0, 0.0, 1.0)),
+              shell(L, D, nx, nz, origin=(0.0, 0.0, -D), normal=(0.0, -1.0, 0.0),
+                    u_axis=(1.0, 0.0, 0.0)),
+              shell(L, D, nx, nz, origin=(0.0, W, -D), normal=(0.0, 1.0, 0.0),
+                    u_axis=(1.0, 0.0, 0.0))):
+        parts += [(m.points, m.boundary("front").facets), (m.points, m.boundary("back").facets)]
+    pts, fac, _ = stack_facets(*parts)
+    return pts, fac
+
+
+def ray_cast_row(h: float = 0.2) -> dict:
+    """The ``ray_cast`` row: BVH build and ray casting on the satellite-sized scene."""
+    from thermosat.radiation.raytrace import build_scene, earth_blockage, sun_fraction
+
+    sun = np.array([0.2, 0.0, 1.0])
+    nadir = np.array([0.0, 0.3, -1.0])
+    sin_rho = 6378.137 / (6378.137 + 500.0)
+    warm = build_scene(*_satellite_scene_facets(5.0))          # compile / cache load
+    sun_fraction(warm, sun)
+    earth_blockage(warm, nadir, sin_rho, n_u=2, n_phi=4)
+    pts, fac = _satellite_scene_facets(h)
+    t0 = time.perf_counter()
+    scene = build_scene(pts, fac, sample_points=2)
+    t_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lit = sun_fraction(scene, sun)
+    t_sun = time.perf_counter() - t0
+    n_sun = int(np.count_nonzero(scene.geometry.normals @ sun > 0.0)) * scene.points.shape[1]
+    eb = earth_blockage(scene, nadir, sin_rho, n_u=4, n_phi=16)
+    nf = scene.n_facets
+    return {"problem": RAY_CAST, "unknowns": nf, "thermosat_s": eb.seconds + t_sun,
+            "baseline": "none", "baseline_s": None, "ratio": None, "max_rel_diff": None,
+            "peak_mem_bytes": None, "facets": nf, "bvh_build_s": t_build,
+            "earth_rays": eb.n_rays, "earth_rays_per_s": eb.rays_per_second,
+            "sun_rays": n_sun, "sun_rays_per_s": n_sun / t_sun if t_sun > 0 else None,
+            "rays_per_s": (eb.n_rays + n_sun) / (eb.seconds + t_sun),
+            "sunlit_fraction_mean": float(lit.mean()),
+            "baseline_note": (f"{(eb.n_rays + n_sun) / (eb.seconds + t_sun) / 1e6:.2f} M rays/s "
+                              f"on {nf:,} facets (BVH build {t_build:.2f} s); no baseline")}
+
+
 def run(quick: bool = False, problems=None, sizes: dict | None = None, baseline: bool = True,
         progress=None) -> list[dict]:
     """Run the benchmark rows; ``quick`` uses the small sizes only.
@@ -724,6 +784,11 @@ def run(quick: bool = False, problems=None, sizes: dict | None = None, baseline:
             rows.append(row)
             if progress:
                 progress(row)
+    if (problems is None and sizes is None) or (problems and RAY_CAST in problems):
+        row = ray_cast_row(0.5 if quick else 0.2)
+        rows.append(row)
+        if progress:
+            progress(row)
     if not quick and (problems is None or "view_factors_10k" in problems):
         row = _viewfactor_row()
         if row is not None:
