@@ -260,6 +260,14 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                    f"{100 * r['area_mesh_change_rel']:+.2f} % "
                    f"({'within' if abs(r['area_mesh_change_rel']) <= 0.03 else '**outside**'} "
                    f"the ±3 % bound).", ""]
+        eh = r.get("environment_heating")
+        if eh:
+            md += [f"Orbital heating on the geometry (ray-traced: the satellite's own bodies "
+                   f"block sunlight and the Earth, white surfaces reflect the solar band onto "
+                   f"each other): the exchanging faces absorb {eh['blocked_w'] / 1e3:.2f} kW, "
+                   f"against {eh['isolated_w'] / 1e3:.2f} kW counted as isolated plates "
+                   f"({eh['delta_w'] / 1e3:+.2f} kW). Its effect on the area is the "
+                   f"\"blockage and reflection\" row below.", ""]
         md += attribution_table(r.get("area_attribution"))
         if r.get("header_bore_m") is not None:
             md += [f"Hydraulics: headers {1e3 * r['header_bore_m']:.1f} mm, transfer lines "

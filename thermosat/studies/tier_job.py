@@ -254,6 +254,10 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
             row["message"] += (f"; WARNING: the sized area moves "
                                f"{100 * mc['area_mesh_change_rel']:+.1f} % at one more mesh "
                                f"refinement (bound ±3 %)")
+    # ray-traced heating (issue 13): what blockage and reflection did to the absorbed heat
+    eh = sizing.result.environment_heating if sizing.result is not None else None
+    row["environment_heating"] = (None if eh is None else
+                                  {k: eh[k] for k in ("isolated_w", "blocked_w", "delta_w")})
     from thermosat.studies.attribution import measured_attribution
 
     row["area_attribution"] = measured_attribution(tier, row["radiator_area_m2"])

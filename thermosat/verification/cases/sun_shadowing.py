@@ -1,4 +1,4 @@
-"""Direct sunlight on a plate shadowed by another body (docs/references.md §8 case 16).
+"""Direct sunlight on a plate shadowed by another body (docs/references.md §8 case 18).
 
 Problem
 -------
