@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from thermosat.common.errors import InputError
+from thermosat.physics.battery import BatterySpec
+from thermosat.physics.heaters import HeaterSpec
 from thermosat.physics.loop import LoopSpec
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.package import PackageSpec
@@ -74,6 +76,14 @@ class SatelliteDesign:
     #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
     #: them, each segment referenced to its local fluid temperature)
     coldplate_fluid_nodes: int = 6
+    # --- fid12: eclipse power and freeze protection (issue 12 item 5) -----------------------
+    #: battery carrying the eclipse loads (physics/battery.py)
+    battery: BatterySpec = field(default_factory=BatterySpec)
+    #: thermostat heaters on the coolant return (physics/heaters.py)
+    heaters: HeaterSpec = field(default_factory=HeaterSpec)
+    #: eclipse compute policy: fraction of the steady (rated) compute the chips run in
+    #: eclipse from the battery (0 = compute off in eclipse, the article's sunlit-only premise)
+    eclipse_compute_fraction: float = 0.0
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -104,6 +114,9 @@ class SatelliteDesign:
                 and 1 <= self.coldplate_fluid_nodes <= 50):
             raise InputError(f"satellite coldplate_fluid_nodes: {self.coldplate_fluid_nodes} "
                              "must be an integer in [1, 50]")
+        if not 0.0 <= self.eclipse_compute_fraction <= 1.0:
+            raise InputError(f"satellite eclipse_compute_fraction: "
+                             f"{self.eclipse_compute_fraction} is outside [0, 1]")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 
