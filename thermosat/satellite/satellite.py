@@ -456,8 +456,8 @@ class Satellite:
             # before it, heater at its implicit temperature)
             p_pv, p_pump, _ = self._budget(T, t)
             p_heat = self.heater.power_w(T) if self.heater is not None else 0.0
-            surplus = (p_pv * (1 - f_loss) - plan["compute_w"] - plan["pump_w"] - p_heat
-                       - plan["shunt_w"])
+            # (the shunt is what is left: its heat on the cells is set one step ahead)
+            surplus = p_pv * (1 - f_loss) - plan["compute_w"] - plan["pump_w"] - p_heat
             row = led.step(dt, max(-surplus, 0.0), min(max(surplus, 0.0), led.charge_limit_w(dt)))
             record(t, T, row, p_pv, p_heat, dark_at(t))
             # plan the next step
