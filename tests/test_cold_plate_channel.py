@@ -11,7 +11,7 @@ from thermosat.verification.cases import cold_plate_channel as case
 
 
 def test_segment_index_cuts_the_channel_in_equal_parts():
-    x = np.array([0.0, 0.049, 0.051, 0.15, 0.2])
+    x = np.array([0.0, 0.049, 0.051, 0.16, 0.2])
     assert list(segment_index(x, 0.0, 0.2, 4)) == [0, 0, 1, 3, 3]
     with pytest.raises(InputError, match="fluid nodes"):
         segment_index(x, 0.0, 0.2, 0)
