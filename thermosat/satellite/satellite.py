@@ -115,7 +115,8 @@ class Satellite:
             pk.center = np.asarray(origin, float)
             self.packages.append(pk)
         self.loop: Loop = build_loop(self.model, "loop", d.loop, sections, self.packages,
-                                     ds_m=h if d.fin_elements_per_pitch else None)
+                                     ds_m=h if d.fin_elements_per_pitch else None,
+                                     coldplate_nodes=d.coldplate_fluid_nodes)
         fl = self.loop.fluid
         from thermosat.terms.loads import NodalHeat
 
