@@ -121,7 +121,7 @@ def test_repeating_orbit_converges_to_the_tolerance():
     res = sat.solve_steady()
     o = sat.solve_orbit(res, steps=24, cyclic_tol_k=0.05)
     x = o.extremes
-    r = x["orbit_cyclic_residuals_k"]
+    r = o.cyclic_residuals_k
     assert x["orbit_cyclic_residual_k"] == r[-1] <= 0.05
     assert x["orbits"] == len(r) + 1 and x["orbits"] >= 2
     assert all(b < a for a, b in zip(r, r[1:]))   # the slow mode decays orbit by orbit

@@ -326,7 +326,8 @@ class Satellite:
         between the same phase of two consecutive orbits (every saved frame) is at most
         ``cyclic_tol_k`` and at least ``ceil(n_orbits)`` orbits have run, or ``max_orbits``
         orbits; the series and extremes are those of the last orbit and
-        ``extremes["orbit_cyclic_residual_k"]`` is that measured change (NaN after one orbit).
+        ``extremes["orbit_cyclic_residual_k"]`` is that measured change (NaN after one orbit;
+        every orbit's in ``OrbitResult.cyclic_residuals_k``).
         The state decays towards the periodic orbit by a factor ~20 per orbit (default
         VLEO): from the steady noon point 4–5 orbits. (Warm-up orbits at a third of the
         steps were tried and do not pay: their periodic state differs from the full-step one
@@ -397,7 +398,6 @@ class Satellite:
                     "max_step_imbalance": tr.max_step_imbalance,
                     "orbits": orbits,
                     "orbit_cyclic_residual_k": residuals[-1] if residuals else float("nan"),
-                    "orbit_cyclic_residuals_k": residuals,
                     "heater_power_max_w": float(arr["heater_w"].max()),
                     "heater_power_mean_w": float(arr["heater_w"][1:].mean()),
                     "heater_max_power_w": (self.heater.max_power_w if self.heater is not None
@@ -418,7 +418,7 @@ class Satellite:
         freeze = bool(extremes["coolant_min_k"] < freeze_k + d.loop.freeze_margin_k)
         boil = bool(extremes["coolant_max_k"] > boil_k - d.loop.freeze_margin_k)
         return OrbitResult(arr["t_s"], arr, extremes, freeze, boil, tr,
-                           time.perf_counter() - t0)
+                           time.perf_counter() - t0, cyclic_residuals_k=residuals)
 
     def _orbit_leg(self, T0, length, dt, steps, scheme, progress, prev: BatteryLedger, plan):
         """One transient of ``length`` s from ``T0`` with the power policy of
