@@ -75,8 +75,12 @@ def test_junction_matches_coolant_plus_hand_resistance():
     T = res.T
     r_jf = hand_resistance(sat.design.package)["R_jf"]
     off = sat.model.parts[sat.loop.part].offset
-    for pk, node in zip(sat.packages, sat.loop.nodes["packages"]):
-        t_fluid = float(T[off + node])
+    lp = sat.loop
+    for pk, chain in zip(sat.packages, lp.nodes["coldplate_chains"]):
+        # the hand resistance is referenced to a uniform coolant: the plate's bulk mean,
+        # (inlet + outlet) / 2, with several fluid nodes along the channel (issue 12)
+        inlet = lp.edges[lp.edges[:, 1] == chain[0]][0, 0]
+        t_fluid = 0.5 * float(T[off + inlet] + T[off + chain[-1]])
         rise_fe = pk.mean_junction_temperature(T) - t_fluid
         rise_hand = pk.power_w * r_jf
         assert rise_fe == pytest.approx(rise_hand, rel=0.05)
