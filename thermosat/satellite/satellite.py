@@ -326,7 +326,7 @@ class Satellite:
         between the same phase of two consecutive orbits (every saved frame) is at most
         ``cyclic_tol_k`` and at least ``ceil(n_orbits)`` orbits have run, or ``max_orbits``
         orbits; the series and extremes are those of the last orbit and
-        ``extremes["orbit_cyclic_residual_k"]`` is that measured change (NaN after one orbit;
+        ``extremes["orbit_cyclic_residual_k"]`` is that measured change (None after one orbit;
         every orbit's in ``OrbitResult.cyclic_residuals_k``).
         The state decays towards the periodic orbit by a factor ~20 per orbit (default
         VLEO): from the steady noon point 4–5 orbits. (Warm-up orbits at a third of the
@@ -391,19 +391,19 @@ class Satellite:
                     "coolant_min_k": float(arr["coolant_min_k"].min()),
                     "coolant_max_k": float(arr["coolant_max_k"].max()),
                     "coolant_min_eclipse_k": (float(arr["coolant_min_k"][dark].min())
-                                              if dark.any() else float("nan")),
+                                              if dark.any() else None),
                     "freeze_margin_k": float(arr["coolant_min_k"].min()) - freeze_k,
                     "eclipse_fraction": self.environment.eclipse_fraction,
                     "period_s": period,
                     "max_step_imbalance": tr.max_step_imbalance,
                     "orbits": orbits,
-                    "orbit_cyclic_residual_k": residuals[-1] if residuals else float("nan"),
+                    "orbit_cyclic_residual_k": residuals[-1] if residuals else None,
                     "heater_power_max_w": float(arr["heater_w"].max()),
                     "heater_power_mean_w": float(arr["heater_w"][1:].mean()),
                     "heater_max_power_w": (self.heater.max_power_w if self.heater is not None
                                            else 0.0),
                     "heater_set_point_k": (self.heater.set_point_k if self.heater is not None
-                                           else float("nan")),
+                                           else None),
                     "battery_capacity_wh": cap,
                     "battery_depth_max_wh": ledger.max_depth_j / 3600.0,
                     "battery_depth_of_discharge": (ledger.max_depth_j / 3600.0 / cap
