@@ -132,3 +132,23 @@ def test_repeating_orbit_converges_to_the_tolerance():
     assert abs(x["battery_depth_change_wh"]) <= 1e-3 * max(x["battery_depth_max_wh"], 1.0)
     assert x["freeze_margin_k"] == pytest.approx(x["coolant_min_k"] - sat.loop.fluid.T_freeze)
     assert math.isfinite(x["battery_capacity_wh"]) and x["battery_capacity_wh"] > 0
+
+
+# --------------------------------------------------------------------------- contract keys
+def test_orbit_keys_fill_the_contract_and_add_the_battery_mass():
+    from types import SimpleNamespace
+
+    from thermosat.studies.contract import orbit_keys
+
+    x = {"heater_power_max_w": 1200.0, "heater_power_mean_w": 300.0,
+         "battery_capacity_wh": 3000.0, "battery_mass_kg": 20.0,
+         "orbit_cyclic_residual_k": 0.03, "freeze_margin_k": 17.0, "coolant_min_k": 212.45}
+    row = {"freeze_margin_k": 80.0, "compute_power_w": 16800.0, "mass_kg": 500.0,
+           "mass_breakdown_kg": {"wings_kg": 480.0, "total_kg": 500.0}, "hot_case": "hot"}
+    orbit_keys(row, SimpleNamespace(extremes=x), "cold_eclipse")
+    assert row["heater_power_w"] == 1200.0 and row["battery_energy_wh"] == 3000.0
+    assert row["orbit_cyclic_residual_k"] == 0.03 and row["orbit_case"] == "cold_eclipse"
+    # the periodic orbit's margin replaces the steady cold check's, which is kept aside
+    assert row["freeze_margin_k"] == 17.0 and row["cold_steady_freeze_margin_k"] == 80.0
+    assert row["mass_breakdown_kg"]["battery_kg"] == 20.0 and row["mass_kg"] == 520.0
+    assert row["specific_power_w_kg"] == pytest.approx(16800.0 / 520.0)
