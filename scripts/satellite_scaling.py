@@ -72,7 +72,7 @@ def warm_up() -> float:
     t0 = time.perf_counter()
     sat = Satellite(_design(2.5, 2))
     res = sat.solve_steady()
-    sat.solve_orbit(res, steps=4)
+    sat.solve_orbit(res, steps=4, periodic=False)
     return time.perf_counter() - t0
 
 
@@ -100,7 +100,7 @@ def steady_row(h: float, density: int):
 
 def transient_row(sat, res, steps: int) -> dict:
     t0 = time.perf_counter()
-    orb = sat.solve_orbit(res, steps=steps)
+    orb = sat.solve_orbit(res, steps=steps, periodic=False)
     dt = time.perf_counter() - t0
     tr = orb.transient
     newton = [c.iterations for c in tr.convergence_steps]

@@ -40,7 +40,8 @@ BASE = parse_case(COARSE, "coarse.toml")
 #: variants: each violates the named limit(s)
 VARIANTS = {
     "hot": {"limits.cell_max_k": 300.0},                       # junction and cells
-    "freeze": {"loop.fluid": "water", "loop.pressure_pa": None},  # water at ~270 K
+    # water at ~270 K, no heaters (they would hold it above freezing + margin)
+    "freeze": {"loop.fluid": "water", "loop.pressure_pa": None, "heaters.enabled": False},
     "boil": {"loop.pressure_pa": 5.0e5},                       # ammonia boils at 277 K
 }
 
@@ -150,8 +151,10 @@ def test_sizing_junction_infeasible_and_report(tmp_path):
 
 def test_sizing_freeze_infeasible_and_report(tmp_path):
     """A water loop on a radiator far larger than the heat needs: the junction is met but the
-    coolant freezes, so no area is returned."""
-    design = BASE.with_values({"loop.fluid": "water", "loop.pressure_pa": None}).to_design()
+    coolant freezes, so no area is returned (no heaters: they would hold the coolant and
+    take the compute power instead)."""
+    design = BASE.with_values({"loop.fluid": "water", "loop.pressure_pa": None,
+                               "heaters.enabled": False}).to_design()
     s = size_design(design, 3000.0, vary="panel_radiator", area_bounds_m2=(1500.0, 3000.0))
     assert not s.feasible and s.binding_constraint == "coolant_freeze"
     assert s.margins["coolant_freeze"] < 0 <= s.margins["junction"]

@@ -83,6 +83,16 @@ What it does not give, and what is assumed here (each with its reasoning)
   (the loop runs ~260–270 K in the hot case). 1.0 kg/s (coolant rise ≈ 6 K at 27 kW with
   c_p ≈ 4.6 kJ/kg/K); 10 mm tubes on a 0.25 m pitch, parallel channels; freeze/boil margin
   10 K. Other loop values are the ``LoopSpec`` defaults.
+* **Eclipse power and freeze protection** (issue 12): nothing runs in eclipse without a
+  source. Policy: compute off in eclipse (the article's premise of compute in sunlight);
+  the pump and the coolant heaters run from a Li-ion battery recharged from the PV in
+  sunlight at up to C/2 (that load comes before the chips). Battery: round-trip efficiency
+  0.90 (Li-ion 0.90-0.95), depth of discharge 0.30 (LEO cycling, ~5,500 cycles a year:
+  20-40 %, Wertz & Larson 1999 §11.4), 150 Wh/kg at pack level (Li-ion packs 100-200 Wh/kg),
+  capacity sized from the deepest discharge of the periodic orbit. Heaters: thermostat on the
+  radiator return, proportional band 5 K, set point freezing + margin + band + 3 K, power
+  cap what both radiator faces emit at the set point. The repeating orbit runs in
+  ``[environments.cold_eclipse]`` (``sizing.orbit_case``): the coldest orbit.
 * **Distribution losses**: 5 % of the PV power (conversion and harness; ends as heat in the
   coolant).
 * **Cell limit**: 393.15 K (the ``hjt`` preset's maximum operating temperature).
@@ -90,7 +100,8 @@ What it does not give, and what is assumed here (each with its reasoning)
   solve (power loop closed) of seconds to tens of seconds.
 * **Demand** (for sizing): n_chips × 1.4 kW under the default reading (see above).
 * **Sizing**: the edge-on wing area varies, 10–3000 m², to 1 m².
-* **Transient**: one orbit in 180 steps (31–42 s), BDF2.
+* **Transient**: orbits of 180 steps (31–42 s), BDF2, repeated until the same phase of two
+  consecutive orbits agrees to 0.05 K.
 """
 from __future__ import annotations
 
@@ -197,6 +208,19 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("loop", "freeze_margin_k", 10.0, "required distance from freezing and boiling"),
     ("power", "distribution_loss_fraction", 0.05,
      "assumption: 5 % conversion and distribution losses (heat into the coolant)"),
+    ("power", "eclipse_compute_fraction", 0.0,
+     "eclipse policy: compute off in eclipse (the article's sunlit-only premise); the "
+     "battery carries pump and heaters only"),
+    ("battery", "round_trip_efficiency", 0.90, "Li-ion at low rates 0.90-0.95 "
+                                               "(docs/references.md §9)"),
+    ("battery", "depth_of_discharge", 0.30, "~5,500 cycles a year in a low orbit: LEO "
+                                            "practice 0.2-0.4 (Wertz & Larson 1999 §11.4)"),
+    ("battery", "specific_energy_wh_kg", 150.0, "Li-ion pack level 100-200 Wh/kg, the lower "
+                                                "middle (docs/references.md §9)"),
+    ("battery", "charge_c_rate_per_h", 0.5, "recharge at up to C/2 (docs/references.md §9)"),
+    ("heaters", "enabled", True, "thermostat heaters on the coolant return keep the loop "
+                                 "above freezing + margin in eclipse"),
+    ("heaters", "band_k", 5.0, "proportional band: smooth for Newton, holds within a few K"),
     ("limits", "cell_max_k", 393.15, "hjt preset maximum operating temperature (120 °C)"),
     ("limits", "junction_max_k", 363.15, "90 °C: data-centre parts throttle at ~85-95 °C "
                                          "(docs/references.md)"),
@@ -207,7 +231,11 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("sizing", "sizing_case", "hot", "size against the hot bounding case"),
     ("sizing", "check_case", "cold", "check freezing, cold cells and cold junctions against "
                                      "the cold case"),
-    ("transient", "n_orbits", 1.0, "one orbit from the steady hot case"),
+    ("sizing", "orbit_case", "cold_eclipse", "run the repeating orbit (battery, heaters, "
+                                             "freezing) in the coldest orbit: cold values "
+                                             "at beta 0, the longest eclipse"),
+    ("transient", "n_orbits", 1.0, "orbits repeated from the steady point until the same "
+                                   "phase repeats to 0.05 K (at least this many)"),
     ("transient", "steps", 180, "31-42 s steps over a 95-127 min period"),
     ("transient", "scheme", "bdf2", "second order, L-stable"),
     ("mesh", "package_mesh_density", 6, "cells across the die's shorter edge"),

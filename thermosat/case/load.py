@@ -139,6 +139,11 @@ class Case(CaseModel):
         """(sizing case, check case) names from ``[sizing]`` (None = not given)."""
         return self.sizing.sizing_case, self.sizing.check_case
 
+    def orbit_environment(self) -> str | None:
+        """Name of the environment the repeating orbit runs in (``[sizing] orbit_case``; None
+        = the sizing case)."""
+        return self.sizing.orbit_case
+
     def to_design(self, environment: str | None = None, **overrides):
         """The :class:`~thermosat.satellite.satellite.SatelliteDesign` of this case.
 
@@ -148,6 +153,8 @@ class Case(CaseModel):
         ``overrides`` replace design fields (``wing_area_m2=...``, ``element_size_m=...``);
         an unknown name or bad value raises :class:`CaseError`.
         """
+        from thermosat.physics.battery import BatterySpec
+        from thermosat.physics.heaters import HeaterSpec
         from thermosat.physics.loop import LoopSpec
         from thermosat.physics.orbit import Orbit
         from thermosat.physics.presets import (DEFAULT_CELL_STACK, Layer, cell_technology,
@@ -226,6 +233,9 @@ class Case(CaseModel):
             surface_exchange=w.surface_exchange,  # surface exchange
             wing_areal_mass_kg_m2=areal,
             environment_name=environment or "nominal",
+            battery=BatterySpec(**self.battery.model_dump()),
+            heaters=HeaterSpec(**self.heaters.model_dump()),
+            eclipse_compute_fraction=self.power.eclipse_compute_fraction,
         )
         allowed = {f.name for f in dc_fields(SatelliteDesign)}
         unknown = sorted(set(overrides) - allowed)

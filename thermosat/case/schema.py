@@ -28,7 +28,7 @@ from thermosat.physics.presets import CELLS, COATINGS, LIFE_VARIANTS, RADIATOR_C
 
 __all__ = ["FieldError", "CaseModel", "OrbitSection", "PanelSection", "WingsSection",
            "ComputeSection", "LoopSection", "PowerSection", "LimitsSection", "SizingSection",
-           "TransientSection", "MeshSection", "CoatingValues", "LayerSpec", "SECTIONS",
+           "TransientSection", "MeshSection", "BatterySection", "HeatersSection", "CoatingValues", "LayerSpec", "SECTIONS",
            "UNION_TAGS", "chip_names", "package_for", "compute_plan", "EnvironmentSection", "MAX_UNKNOWNS", "estimate_unknowns",
            "field_unit"]
 
@@ -511,6 +511,48 @@ class PowerSection(_Section):
                                                               "in conversion and distribution "
                                                               "(ends as heat in the coolant)",
                                           ge=0.0, lt=1.0)
+    eclipse_compute_fraction: float = F(0.0, unit="-", doc="eclipse policy: fraction of the "
+                                                           "sunlit compute the chips run in "
+                                                           "eclipse, from the battery (0 = "
+                                                           "compute off in eclipse)",
+                                        ge=0.0, le=1.0)
+
+
+class BatterySection(_Section):
+    """Battery carrying the eclipse loads (pump, heaters, eclipse compute); recharged from the
+    PV in sunlight (docs/references.md §9)."""
+
+    capacity_wh: Optional[float] = F(None, unit="Wh", doc="nameplate energy (none = sized "
+                                                          "from the periodic orbit: deepest "
+                                                          "discharge / depth_of_discharge)",
+                                     gt=0.0, le=1.0e7)
+    round_trip_efficiency: float = F(0.90, unit="-", doc="delivered / charged energy over a "
+                                                         "cycle (Li-ion 0.90-0.95)",
+                                     gt=0.0, le=1.0)
+    depth_of_discharge: float = F(0.30, unit="-", doc="largest fraction of the capacity drawn "
+                                                      "per orbit (LEO practice 0.2-0.4)",
+                                  gt=0.0, le=1.0)
+    specific_energy_wh_kg: float = F(150.0, unit="Wh/kg", doc="pack-level specific energy "
+                                                              "(Li-ion packs 100-200)",
+                                     gt=0.0, le=1000.0)
+    charge_c_rate_per_h: float = F(0.5, unit="1/h", doc="largest recharge power / capacity",
+                                   gt=0.0, le=10.0)
+
+
+class HeatersSection(_Section):
+    """Thermostat heaters on the coolant return (freeze protection in eclipse)."""
+
+    enabled: bool = F(True, unit="-", doc="whether the loop has heaters")
+    set_point_k: Optional[float] = F(None, unit="K", doc="thermostat set point on the "
+                                                         "radiator return (none = freezing + "
+                                                         "loop.freeze_margin_k + band_k + 3 K)",
+                                     gt=0.0, le=1000.0)
+    band_k: float = F(5.0, unit="K", doc="proportional band: off at the set point, full power "
+                                         "band_k below it", gt=0.0, le=100.0)
+    max_power_w: Optional[float] = F(None, unit="W", doc="heater power at full on (none = "
+                                                         "2·ε·σ·T_set⁴ × radiator area, what "
+                                                         "both radiator faces emit at the set "
+                                                         "point)", ge=0.0, le=1.0e7)
 
 
 class LimitsSection(_Section):
@@ -544,6 +586,11 @@ class SizingSection(_Section):
                                                       "the sized design is checked against "
                                                       "for freezing, cold cells and cold "
                                                       "junctions (none = no cold check)",
+                                  min_length=1, max_length=64)
+    orbit_case: Optional[str] = F(None, unit="-", doc="name of the [environments.<name>] case "
+                                                      "the sized design's repeating orbit "
+                                                      "(battery, heaters, freezing) is run in "
+                                                      "(none = the sizing case)",
                                   min_length=1, max_length=64)
 
     @model_validator(mode="after")
@@ -605,6 +652,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "orbit": OrbitSection, "panel": PanelSection, "wings": WingsSection,
     "compute": ComputeSection, "loop": LoopSection, "power": PowerSection,
     "limits": LimitsSection, "sizing": SizingSection, "transient": TransientSection,
+    "battery": BatterySection, "heaters": HeatersSection,
     "mesh": MeshSection, "environments": EnvironmentSection,
 }
 
@@ -647,6 +695,10 @@ class CaseModel(_Section):
                             allowed="a table [power]")
     limits: LimitsSection = F(default_factory=LimitsSection, unit="-",
                               doc="temperature limits", allowed="a table [limits]")
+    battery: BatterySection = F(default_factory=BatterySection, unit="-",
+                                doc="battery for the eclipse loads", allowed="a table [battery]")
+    heaters: HeatersSection = F(default_factory=HeatersSection, unit="-",
+                                doc="coolant heaters", allowed="a table [heaters]")
     sizing: SizingSection = F(default_factory=SizingSection, unit="-", doc="radiator sizing",
                               allowed="a table [sizing]")
     transient: TransientSection = F(default_factory=TransientSection, unit="-",
@@ -680,7 +732,7 @@ class CaseModel(_Section):
                                  f"≤ {min(a, b):.3g} m")
         # bounding environments
         names = sorted(self.environments)
-        for key in ("sizing_case", "check_case"):
+        for key in ("sizing_case", "check_case", "orbit_case"):
             v = getattr(self.sizing, key)
             if v is not None and v not in self.environments:
                 raise FieldError(f"sizing.{key}", f"{v!r} is not an [environments.<name>] "

@@ -71,7 +71,11 @@ def _jsonable(obj):
 
 
 def _celsius(d: dict) -> dict:
-    return {k.replace("_k", "_c"): v - ZERO_C for k, v in d.items() if k.endswith("_k")}
+    """Temperatures of ``d`` (keys ending ``_k``) in °C; differences (margins, residuals)
+    and non-numbers are left out."""
+    return {k.replace("_k", "_c"): v - ZERO_C for k, v in d.items()
+            if k.endswith("_k") and isinstance(v, (int, float))
+            and not any(w in k for w in ("margin", "residual", "depth", "change"))}
 
 
 def solve_case(case, *, transient: bool = True):

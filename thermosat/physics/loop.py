@@ -217,7 +217,10 @@ class Loop:
                 pf = pipe_flow(fl, T, self.edge_mdot[sel], bore, self.edge_length[sel],
                                s.pipe_roughness_m, 0.0, s.pump_efficiency)
                 dp[sel] = pf.pressure_drop
-        dp[self.edge_kind == 2] = s.coldplate_pressure_drop_pa
+        # the plate's stated drop shared by the edges of its channel chain
+        n_plate = max(len(self.nodes.get("packages", ())), 1)
+        dp[self.edge_kind == 2] = s.coldplate_pressure_drop_pa * n_plate / max(
+            int(np.sum(self.edge_kind == 2)), 1)
         total = _longest_path(self.edges, dp, self.nodes["pump"][0])
         q = s.mass_flow_kg_s / float(fl.density(T))
         by_kind = {name: float(_longest_path(self.edges, np.where(self.edge_kind == k, dp, 0.0),
@@ -313,13 +316,19 @@ def _channel_split(fl, spec: LoopSpec, lines, total: float, d_header: float,
 
 
 def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection],
-               packages: list, *, ds_m: float | None = None, t_guess_k: float = 300.0) -> Loop:
+               packages: list, *, ds_m: float | None = None, t_guess_k: float = 300.0,
+               coldplate_nodes: int = 1) -> Loop:
     """Add coolant loop ``name`` to ``model``: fluid part ``<name>_fluid`` and its terms.
 
     sections : radiator surfaces in flow order (each bonded over its region)
     packages : chip-package handles (from :func:`thermosat.physics.package.build_package`) in
         parallel; each needs ``wetted_facets`` (global facet connectivity), ``facet_type`` and
         ``wetted_facet_type`` and ``h_eff_w_m2k`` (cold-plate film coefficient, W/m²/K).
+    coldplate_nodes : fluid nodes along each cold plate's channel (x axis): the wetted face is
+        cut into that many segments along x, each filmed to its own node
+        (:mod:`thermosat.physics.coldplate`); the plate's stated pressure drop is shared by
+        its edges. ``nodes["packages"]`` are the plate outlets, ``nodes["coldplate_chains"]``
+        the chains (inlet → outlet).
     """
     if not sections:
         raise InputError(f"loop {name!r}: needs at least one radiator section")
@@ -346,13 +355,25 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     connect(pump, split, M, 3)
     merge = add_node(first_c)
     pkg_nodes = []
+    chains = []
     n_pkg = max(len(packages), 1)
+    n_cp = int(coldplate_nodes)
+    if n_cp < 1:
+        raise InputError(f"loop {name!r}: coldplate_nodes {coldplate_nodes} must be ≥ 1")
     for pk in packages:
-        c = getattr(pk, "center", first_c)
-        nd = add_node(c)
-        pkg_nodes.append(nd)
-        connect(split, nd, M / n_pkg, 0)
-        connect(nd, merge, M / n_pkg, 2)
+        # a chain of n_cp fluid nodes along each cold plate's channel (its x axis), each
+        # the outlet of one segment (physics/coldplate.py); the last is the plate outlet
+        c = np.asarray(getattr(pk, "center", first_c), float)
+        sx = float(getattr(getattr(getattr(pk, "spec", None), "cold_plate", None),
+                           "size_x_m", 0.0) or 0.0)
+        chain = [add_node(c + np.array([sx * ((k + 1) / n_cp - 0.5), 0.0, 0.0]))
+                 for k in range(n_cp)] if n_cp > 1 else [add_node(c)]
+        connect(split, chain[0], M / n_pkg, 0)
+        for a, b in zip(chain[:-1], chain[1:]):
+            connect(a, b, M / n_pkg, 2)
+        connect(chain[-1], merge, M / n_pkg, 2)
+        pkg_nodes.append(chain[-1])
+        chains.append(chain)
     if not packages:
         connect(split, merge, M, 0)
     prev = merge
@@ -404,7 +425,9 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
     part = model.add_part(f"{name}_fluid", fmesh, conduction=False)
     off = part.offset
     loop = Loop(name, spec, part.name, nodes={"pump": np.array([pump]),
-                                              "packages": np.array(pkg_nodes, np.int64)},
+                                              "packages": np.array(pkg_nodes, np.int64),
+                                              "coldplate_chains": np.array(chains, np.int64)
+                                              .reshape(len(chains), n_cp)},
                 edges=E, edge_mdot=np.array(mdot), edge_length=lengths,
                 edge_kind=np.array(kind), channel_split=splits)
     loop.edge_section = np.full(len(E), -1, np.int64)
@@ -444,15 +467,24 @@ def build_loop(model, name: str, spec: LoopSpec, sections: list[RadiatorSection]
         loop.wall_links.append(link)
         model.add_term(link)
 
-    for pk, nd in zip(packages, pkg_nodes):
-        def plate_factory(m, points, pk=pk, nd=nd):
+    for pk, nd, chain in zip(packages, pkg_nodes, chains):
+        def plate_factory(m, points, pk=pk, nd=nd, chain=chain):
             from thermosat.fem.integration import CellSet
             from thermosat.fem.quadrature import quadrature_degree as _degree
+            from thermosat.physics.coldplate import segment_links
 
-            cs = CellSet(points, pk.wetted_facets, pk.wetted_facet_type,
-                         _degree(pk.wetted_facet_type, "mass"))
-            link = facet_to_node_link(cs, nd + off, pk.h_eff_w_m2k, name=f"{name}:coldplate")
-            loop.plate_links[nd] = link
-            return link
+            deg = _degree(pk.wetted_facet_type, "mass")
+            if len(chain) == 1:
+                cs = CellSet(points, pk.wetted_facets, pk.wetted_facet_type, deg)
+                link = facet_to_node_link(cs, nd + off, pk.h_eff_w_m2k,
+                                          name=f"{name}:coldplate")
+                loop.plate_links[nd] = link
+                return link
+            xf = points[pk.wetted_facets][..., 0]
+            links = segment_links(points, pk.wetted_facets, pk.wetted_facet_type, deg,
+                                  xf.mean(axis=1), np.asarray(chain) + off, float(xf.min()),
+                                  float(xf.max()), pk.h_eff_w_m2k, f"{name}:coldplate")
+            loop.plate_links[nd] = links
+            return links
         model.add_term_factory(plate_factory)
     return loop

@@ -247,7 +247,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                    f"`{r.get('hot_case', '—')}` environment.", ""]
         if r.get("cold_case"):
             md += [f"Cold case `{r['cold_case']}` (steady, sized areas): coolant min "
-                   f"{_k(r['cold_case_coolant_min_k'])}, {r['freeze_margin_k']:.1f} K above "
+                   f"{_k(r['cold_case_coolant_min_k'])}, {r.get('cold_steady_freeze_margin_k', r['freeze_margin_k']):.1f} K above "
                    f"freezing (required {r.get('required_freeze_margin_k', 0):g} K: "
                    f"{'met' if r.get('freeze_ok') else '**not met**'}); junction max "
                    f"{_k(r.get('cold_case_junction_max_k'))}, cells max "
@@ -296,6 +296,14 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                        f"{o['coolant_max_k']:.1f} K; freeze flag: "
                        f"{'**YES**' if o['freeze'] else 'no'}; boil flag: "
                        f"{'**YES**' if o['boil'] else 'no'}."]
+            if r.get("orbit_cyclic_residual_k") is not None:
+                md += ["", f"The orbit is the repeating one of the `{r.get('orbit_case')}` "
+                           f"environment: orbits iterated until the state at the same phase "
+                           f"repeats ({r['orbit_cyclic_residual_k']:.3f} K between the last two; "
+                           f"bound 0.05 K). Coolant minimum {_k(r.get('orbit_coolant_min_k'))}"
+                           f", {r['freeze_margin_k']:.1f} K above freezing; heaters peak "
+                           f"{r['heater_power_w']:.0f} W; battery {r['battery_energy_wh']:.0f} Wh"
+                           f" ({r.get('battery_mass_kg', 0):.1f} kg) carries the eclipse loads."]
         f = r["files"]
         md += [""]
         for key, cap in (("render_radiators", "temperature field: panel back, wings, coolant"),

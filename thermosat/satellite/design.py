@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from thermosat.common.errors import InputError
+from thermosat.physics.battery import BatterySpec
+from thermosat.physics.heaters import HeaterSpec
 from thermosat.physics.loop import LoopSpec
 from thermosat.physics.orbit import Orbit
 from thermosat.physics.package import PackageSpec
@@ -81,6 +83,14 @@ class SatelliteDesign:
     #: ray-trace the environment on the satellite's own geometry: Earth IR and albedo hidden
     #: by the other bodies, albedo reflected between them (thermosat.satellite.heating)
     environment_blockage: bool = True
+    # --- fid12: eclipse power and freeze protection (issue 12 item 5) -----------------------
+    #: battery carrying the eclipse loads (physics/battery.py)
+    battery: BatterySpec = field(default_factory=BatterySpec)
+    #: thermostat heaters on the coolant return (physics/heaters.py)
+    heaters: HeaterSpec = field(default_factory=HeaterSpec)
+    #: eclipse compute policy: fraction of the steady (rated) compute the chips run in
+    #: eclipse from the battery (0 = compute off in eclipse, the article's sunlit-only premise)
+    eclipse_compute_fraction: float = 0.0
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -117,6 +127,9 @@ class SatelliteDesign:
         from thermosat.physics.albedo import check_albedo_model
 
         self.albedo_model = check_albedo_model(self.albedo_model)
+        if not 0.0 <= self.eclipse_compute_fraction <= 1.0:
+            raise InputError(f"satellite eclipse_compute_fraction: "
+                             f"{self.eclipse_compute_fraction} is outside [0, 1]")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 

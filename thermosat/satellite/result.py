@@ -1,7 +1,7 @@
 """Results of a satellite solve: the steady design point and the orbit transient."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -66,3 +66,5 @@ class OrbitResult:
     boil: bool
     transient: object
     time_s: float
+    #: max |ΔT| (K) between the same phase of each pair of consecutive orbits (issue 12)
+    cyclic_residuals_k: list = field(default_factory=list)

@@ -19,7 +19,9 @@ import numpy as np
 from thermosat.common.errors import ConvergenceError, InputError
 from thermosat.mesh.generators import grid_shell
 from thermosat.model.model import Model
+from thermosat.physics.battery import BatteryLedger
 from thermosat.physics.environment import OrbitEnvironment
+from thermosat.physics.heaters import build_heater
 from thermosat.physics.loop import Loop, RadiatorSection, build_loop
 from thermosat.physics.package import Package, build_package
 from thermosat.physics.panel import FluxProvider, Panel, PanelSpec, build_panel
@@ -120,7 +122,8 @@ class Satellite:
             pk.center = np.asarray(origin, float)
             self.packages.append(pk)
         self.loop: Loop = build_loop(self.model, "loop", d.loop, sections, self.packages,
-                                     ds_m=h if d.fin_elements_per_pitch else None)
+                                     ds_m=h if d.fin_elements_per_pitch else None,
+                                     coldplate_nodes=d.coldplate_fluid_nodes)
         fl = self.loop.fluid
         from thermosat.terms.loads import NodalHeat
 
@@ -135,6 +138,29 @@ class Satellite:
             self.model.heat_flux(f"{cell_part}/face_cells",
                                  lambda t: self._shunt_w / d.cell_area_m2, name="power:shunt")
         self._fluid_limits = (fl.T_freeze, fl.T_boil)
+        self.heater, self.battery_heat = self._build_eclipse_power()
+
+    def _build_eclipse_power(self):
+        """Thermostat heater on the pump inlet, sensing the radiator return (the node just
+        upstream of the pump), and the battery's heat into the coolant at the pump (issue 12
+        item 5; :mod:`thermosat.physics.heaters`, :mod:`thermosat.physics.battery`)."""
+        from thermosat.terms.loads import NodalHeat
+
+        d, lp = self.design, self.loop
+        off = self.model.parts[lp.part].offset
+        pump = int(lp.nodes["pump"][0])
+        sensor = int(lp.edges[lp.edges[:, 1] == pump][0, 0])
+        eps = [d.wing_coating.epsilon] if d.wing_area_m2 > 0 else []
+        if "radiator" in self.panel.spec.regions:
+            eps.append(self.panel.spec.back_coating("radiator").epsilon)
+        heater = build_heater(self.model, d.heaters, pump + off, sensor + off,
+                              t_freeze_k=lp.fluid.T_freeze,
+                              freeze_margin_k=d.loop.freeze_margin_k,
+                              radiator_area_m2=d.radiator_area_m2, epsilon=max(eps),
+                              name="power:heater")
+        bheat = NodalHeat(np.array([pump + off]), 0.0, "power:battery_losses")
+        self.model.add_term(bheat)
+        return heater, bheat
 
     # --- power coupling -----------------------------------------------------------------------
     @property
@@ -169,7 +195,8 @@ class Satellite:
         p_pv = self.panel.pv.electric_power_w(T, t) if self.panel.pv else 0.0
         Tf = self.loop.fluid_temperatures(self.model, T)
         p_pump = self.loop.hydraulics(float(Tf.mean()))["pump_power_w"]
-        return p_pv, p_pump, p_pv * (1 - d.distribution_loss_fraction) - p_pump
+        p_heat = self.heater.power_w(T) if self.heater is not None else 0.0  # issue 12
+        return p_pv, p_pump, p_pv * (1 - d.distribution_loss_fraction) - p_pump - p_heat
 
     def solve_steady(self, *, rtol: float = 1e-11, power_tol: float = 1e-11,
                      max_outer: int = 30, progress=None) -> SatelliteResult:
@@ -268,11 +295,13 @@ class Satellite:
         }
         limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
+        p_heat = self.heater.power_w(T) if self.heater is not None else 0.0  # issue 12
         power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": p_c - burned, "pump_w": p_pump,
+                 "heater_w": p_heat,
                  "distribution_losses_w": d.distribution_loss_fraction * p_pv,
                  "heat_to_radiators_w": q_rad,
                  "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
-                 "closure_w": p_pv - burned - (p_c - burned) - p_pump
+                 "closure_w": p_pv - burned - (p_c - burned) - p_pump - p_heat
                  - d.distribution_loss_fraction * p_pv}
         exchange = (self.exchange.term.exchange_summary(T)  # surface exchange
                      if self.exchange is not None else None)
@@ -281,14 +310,36 @@ class Satellite:
 
     # --- orbit transient ------------------------------------------------------------------------
     def solve_orbit(self, steady: SatelliteResult, *, n_orbits: float = 1.0, steps: int = 180,
-                    scheme: str = "bdf2", progress: bool = False) -> OrbitResult:
-        """Orbit transient from the steady hot case, the power loop following the sun.
+                    scheme: str = "bdf2", progress: bool = False, periodic: bool | None = None,
+                    cyclic_tol_k: float = 0.05, max_orbits: int = 12) -> OrbitResult:
+        """Orbit transient from the steady hot case, the power loop following the sun, run
+        until the orbit repeats.
 
-        Throttling policy (no battery, as in the article): each step the chips burn the
-        electricity the panel made at the end of the previous step, less losses and pump
-        power, up to their rating (the steady compute power); in eclipse that is zero.
-        Electricity above the rating is not drawn: it stays in the cells as heat (shunt).
-        Heat capacities: panel and wing layers, coolant inventory, packages.
+        Power policy (issue 12 item 5): nothing runs without a source. Each step the bus
+        (PV after distribution losses) feeds the pump, the thermostat heaters
+        (:mod:`thermosat.physics.heaters`, implicit in the step) and the battery's recharge
+        (up to its C-rate, until full), and the chips burn what is left up to their rating
+        (the steady compute power); electricity above the rating stays in the cells as heat
+        (shunt). In eclipse (no direct sun on the panel at the next step) the chips run
+        ``design.eclipse_compute_fraction`` of their rating and the battery delivers
+        pump + heaters + that compute; whenever the bus falls short of the loads booked for
+        a step the battery delivers the difference (:mod:`thermosat.physics.battery`). The
+        battery's losses heat the coolant. Heat capacities: panel and wing layers, coolant
+        inventory, packages.
+
+        Repeating orbit (issue 12 item 7): with ``periodic`` (default: when ``n_orbits`` ≥ 1)
+        whole orbits of ``steps`` steps are run, each from the end state of the previous
+        one (the battery state carried over), until the largest nodal temperature change
+        between the same phase of two consecutive orbits (every saved frame) is at most
+        ``cyclic_tol_k`` and at least ``ceil(n_orbits)`` orbits have run, or ``max_orbits``
+        orbits; the series and extremes are those of the last orbit and
+        ``extremes["orbit_cyclic_residual_k"]`` is that measured change (None after one orbit;
+        every orbit's in ``OrbitResult.cyclic_residuals_k``).
+        The state decays towards the periodic orbit by a factor ~20 per orbit (default
+        VLEO): from the steady noon point 4–5 orbits. (Warm-up orbits at a third of the
+        steps were tried and do not pay: their periodic state differs from the full-step one
+        by ~10 K at the power switching, so the full-step orbits start no closer.) Without
+        ``periodic`` one transient of ``n_orbits`` orbits is run.
         """
         t0 = time.perf_counter()
         d, m = self.design, self.model
@@ -296,57 +347,144 @@ class Satellite:
             raise InputError("solve_orbit: the steady result was not solved by this Satellite; "
                              "pass this satellite's own solve_steady() result (the coolant "
                              "film coefficient and power state come from it)")
+        if not (cyclic_tol_k > 0 and int(max_orbits) >= 1):
+            raise InputError(f"solve_orbit: cyclic_tol_k {cyclic_tol_k} must be > 0 K and "
+                             f"max_orbits {max_orbits} ≥ 1")
+        periodic = n_orbits >= 1 if periodic is None else bool(periodic)
         period = self.environment.period_s
         # time-dependent fluxes: t = 0 at the steady orbit angle
         t_off = self._theta / (2 * np.pi) * period
         for prov in (self.panel_fluxes, self.wing_fluxes):
             prov.theta, prov._cache = None, {}
             prov.t_offset = t_off
-        state = {"p_pv": steady.power["pv_w"], "p_pump": steady.power["pump_w"]}
         self.rated_compute_w = steady.power["compute_w"]
-        series = {k: [] for k in ("t_s", "junction_max_k", "cell_max_k", "coolant_min_k",
-                                  "coolant_max_k", "pv_w", "compute_w")}
-
-        def record(t, T, p_c):
-            temps = self.temperatures(T)
-            series["t_s"].append(t)
-            for k in ("junction_max_k", "cell_max_k", "coolant_min_k", "coolant_max_k"):
-                series[k].append(temps[k])
-            series["pv_w"].append(state["p_pv"])
-            series["compute_w"].append(p_c)
-
-        def on_step(k, t, T):
-            p_pv, p_pump, p_avail = self._budget(T, t)
-            state.update(p_pv=p_pv, p_pump=p_pump)
-            self._set_compute_power(max(p_avail, 0.0), p_pv, p_pump)
-            record(t, T, min(max(p_avail, 0.0), self.rated_compute_w))
-
-        record(0.0, steady.T, steady.power["compute_w"])
-        dt = n_orbits * period / steps
+        length = period if periodic else n_orbits * period
+        dt = length / steps
+        n_min = max(1, int(math.ceil(n_orbits - 1e-9))) if periodic else 1
+        ledger = BatteryLedger(d.battery)
+        plan = {"compute_w": steady.power["compute_w"], "pump_w": steady.power["pump_w"],
+                "pv_w": steady.power["pv_w"], "shunt_w": steady.power["shunt_w"]}
+        T = steady.T
+        frames_prev, residuals, orbits = None, [], 0
         try:
-            tr = m.solve_transient(n_orbits * period, dt, steady.T, scheme=scheme, lumped=True,
-                                   linear=self.linear_solver(),
-                                   save_every=max(1, steps // 36), on_step=on_step,
-                                   progress=progress)
+            while True:
+                series, ledger = self._orbit_leg(T, length, dt, steps, scheme, progress,
+                                                 ledger, plan)
+                tr = series.pop("_transient")
+                orbits += 1
+                frames = np.asarray(tr.frames)
+                if frames_prev is not None:
+                    residuals.append(float(np.abs(frames - frames_prev).max()))
+                frames_prev, T = frames, tr.frames[-1]
+                if not periodic or orbits >= int(max_orbits) or (
+                        orbits >= n_min and residuals and residuals[-1] <= cyclic_tol_k):
+                    break
         finally:
             for prov in (self.panel_fluxes, self.wing_fluxes):
                 prov.theta, prov._cache = self._theta, {}
                 prov.t_offset = 0.0
             self.rated_compute_w = np.inf
+            self.battery_heat.watts = 0.0
             self._set_compute_power(steady.power["compute_w"], steady.power["pv_w"],
                                     steady.power["pump_w"])
         arr = {k: np.asarray(v) for k, v in series.items()}
         freeze_k, boil_k = self._fluid_limits
+        dark = arr["eclipse"]
+        cap = ledger.capacity_wh
         extremes = {"junction_max_k": float(arr["junction_max_k"].max()),
                     "junction_min_k": float(arr["junction_max_k"].min()),
                     "cell_max_k": float(arr["cell_max_k"].max()),
                     "cell_min_k": float(arr["cell_max_k"].min()),
                     "coolant_min_k": float(arr["coolant_min_k"].min()),
                     "coolant_max_k": float(arr["coolant_max_k"].max()),
+                    "coolant_min_eclipse_k": (float(arr["coolant_min_k"][dark].min())
+                                              if dark.any() else None),
+                    "freeze_margin_k": float(arr["coolant_min_k"].min()) - freeze_k,
                     "eclipse_fraction": self.environment.eclipse_fraction,
                     "period_s": period,
-                    "max_step_imbalance": tr.max_step_imbalance}
+                    "max_step_imbalance": tr.max_step_imbalance,
+                    "orbits": orbits,
+                    "orbit_cyclic_residual_k": residuals[-1] if residuals else None,
+                    "heater_power_max_w": float(arr["heater_w"].max()),
+                    "heater_power_mean_w": float(arr["heater_w"][1:].mean()),
+                    "heater_max_power_w": (self.heater.max_power_w if self.heater is not None
+                                           else 0.0),
+                    "heater_set_point_k": (self.heater.set_point_k if self.heater is not None
+                                           else None),
+                    "battery_capacity_wh": cap,
+                    "battery_depth_max_wh": ledger.max_depth_j / 3600.0,
+                    "battery_depth_of_discharge": (ledger.max_depth_j / 3600.0 / cap
+                                                   if cap > 0 else 0.0),
+                    "battery_delivered_wh": ledger.delivered_j / 3600.0,
+                    "battery_charged_wh": ledger.charged_j / 3600.0,
+                    "battery_depth_change_wh": (series["battery_depth_wh"][-1]
+                                                - series["battery_depth_wh"][0]),
+                    "battery_mass_kg": d.battery.mass_kg(cap),
+                    "compute_mean_w": float(arr["compute_w"][1:].mean()),
+                    "eclipse_compute_fraction": d.eclipse_compute_fraction}
         freeze = bool(extremes["coolant_min_k"] < freeze_k + d.loop.freeze_margin_k)
         boil = bool(extremes["coolant_max_k"] > boil_k - d.loop.freeze_margin_k)
         return OrbitResult(arr["t_s"], arr, extremes, freeze, boil, tr,
-                           time.perf_counter() - t0)
+                           time.perf_counter() - t0, cyclic_residuals_k=residuals)
+
+    def _orbit_leg(self, T0, length, dt, steps, scheme, progress, prev: BatteryLedger, plan):
+        """One transient of ``length`` s from ``T0`` with the power policy of
+        :meth:`solve_orbit`; returns its series (with the transient under ``_transient``)
+        and the battery ledger of the leg (starting from ``prev``'s state of charge)."""
+        d, m = self.design, self.model
+        f_loss = d.distribution_loss_fraction
+        rated = self.rated_compute_w
+        led = BatteryLedger(d.battery, depth_j=prev.depth_j,
+                            sizing_depth_j=max(prev.max_depth_j, prev.sizing_depth_j))
+        keys = ("t_s", "junction_max_k", "cell_max_k", "coolant_min_k", "coolant_max_k",
+                "pv_w", "compute_w", "pump_w", "heater_w", "battery_discharge_w",
+                "battery_charge_w", "battery_heat_w", "battery_depth_wh", "eclipse")
+        series = {k: [] for k in keys}
+
+        def dark_at(t):
+            return float(self.panel_fluxes.faces(t)["front"].solar[0]) <= 0.0
+
+        def record(t, T, row, p_pv, p_heat, dark):
+            temps = self.temperatures(T)
+            series["t_s"].append(t)
+            for k in ("junction_max_k", "cell_max_k", "coolant_min_k", "coolant_max_k"):
+                series[k].append(temps[k])
+            series["pv_w"].append(p_pv)
+            series["compute_w"].append(plan["compute_w"])
+            series["pump_w"].append(plan["pump_w"])
+            series["heater_w"].append(p_heat)
+            series["battery_discharge_w"].append(row["discharge_w"])
+            series["battery_charge_w"].append(row["charge_w"])
+            series["battery_heat_w"].append(row["heat_w"])
+            series["battery_depth_wh"].append(led.depth_j / 3600.0)
+            series["eclipse"].append(dark)
+
+        def on_step(k, t, T):
+            # book the step just taken with the loads it ran (compute and pump as set
+            # before it, heater at its implicit temperature)
+            p_pv, p_pump, _ = self._budget(T, t)
+            p_heat = self.heater.power_w(T) if self.heater is not None else 0.0
+            # (the shunt is what is left: its heat on the cells is set one step ahead)
+            surplus = p_pv * (1 - f_loss) - plan["compute_w"] - plan["pump_w"] - p_heat
+            row = led.step(dt, max(-surplus, 0.0), min(max(surplus, 0.0), led.charge_limit_w(dt)))
+            record(t, T, row, p_pv, p_heat, dark_at(t))
+            # plan the next step
+            dark = dark_at(t + dt)
+            if dark:  # the stated eclipse policy, from the battery
+                p_c = d.eclipse_compute_fraction * rated
+            else:     # what the bus leaves after pump, heaters and recharge
+                p_c = max(p_pv * (1 - f_loss) - p_pump - p_heat - led.charge_limit_w(dt), 0.0)
+            self._set_compute_power(p_c, p_pv, p_pump)
+            plan.update(compute_w=min(p_c, rated), pump_w=p_pump, pv_w=p_pv,
+                        shunt_w=self._shunt_w)
+            self.battery_heat.watts = row["heat_w"]
+
+        zero = {"discharge_w": 0.0, "charge_w": 0.0, "heat_w": 0.0}
+        p_heat0 = self.heater.power_w(T0) if self.heater is not None else 0.0
+        p_pv0 = self.panel.pv.electric_power_w(T0, 0.0) if self.panel.pv else 0.0
+        record(0.0, T0, zero, p_pv0, p_heat0, dark_at(0.0))
+        tr = m.solve_transient(length, dt, T0, scheme=scheme, lumped=True,
+                               linear=self.linear_solver(), save_every=max(1, steps // 36),
+                               on_step=on_step, progress=progress)
+        series["_transient"] = tr
+        return series, led

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from thermosat.satellite.satellite import Satellite, SatelliteDesign
 
-__all__ = ["sized_in_environment", "cold_check"]
+__all__ = ["sized_in_environment", "cold_check", "orbit_satellite"]
 
 
 def sized_in_environment(sized: SatelliteDesign, env_design: SatelliteDesign
@@ -63,3 +63,17 @@ def cold_check(design_cold: SatelliteDesign, *, name: str = "cold") -> dict:
         "steady": "sunlit steady point of the cold case; the coldest orbit (eclipse, "
                   "battery, heaters) is not part of this check",
     }
+
+
+def orbit_satellite(sizing, orbit_design: SatelliteDesign | None):
+    """(satellite, steady result) the repeating orbit starts from: the sizing's own when
+    ``orbit_design`` is None, else the sized areas in ``orbit_design``'s environment (the
+    coldest orbit, ``[sizing] orbit_case``) solved steady with the chips capped at their
+    rated total, as :func:`cold_check` does."""
+    if orbit_design is None:
+        return sizing.satellite, sizing.result
+    sat = Satellite(sized_in_environment(sizing.design, orbit_design))
+    rated = orbit_design.package.rated_power_w
+    if rated is not None:
+        sat.rated_compute_w = orbit_design.n_packages * rated
+    return sat, sat.solve_steady()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["contract_row"]
+__all__ = ["contract_row", "orbit_keys"]
 
 
 def contract_row(tier: str, design, sizing) -> dict:
@@ -17,7 +17,9 @@ def contract_row(tier: str, design, sizing) -> dict:
     them, :func:`thermosat.studies.bounding.cold_check`), ``area_mesh_change_rel`` (the
     sized area's relative change at h/2, :mod:`thermosat.studies.mesh_change`), the hydraulics
     (``header_bore_m``, ``transfer_line_bore_m``, ``loop_pressure_drop_pa``,
-    ``channel_maldistribution``) and ``wing_areal_mass_kg_m2``.
+    ``channel_maldistribution``) and ``wing_areal_mass_kg_m2``; ``heater_power_w``,
+    ``battery_energy_wh``, ``orbit_cyclic_residual_k`` and ``freeze_margin_k`` are filled
+    from the repeating orbit by :func:`orbit_keys`.
     """
     r = sizing.result
     mass = sizing.mass.get("total_kg", float("nan"))
@@ -35,6 +37,10 @@ def contract_row(tier: str, design, sizing) -> dict:
         "cold_case_coolant_min_k": None,
         "freeze_margin_k": None,
         "area_mesh_change_rel": None,
+        # filled from the repeating orbit by orbit_keys (issue 12 items 5, 7)
+        "heater_power_w": None,
+        "battery_energy_wh": None,
+        "orbit_cyclic_residual_k": None,
         "header_bore_m": hyd["header_bore_m"],
         "transfer_line_bore_m": hyd["transfer_line_bore_m"],
         "loop_pressure_drop_pa": hyd["pressure_drop_pa"],
@@ -82,3 +88,36 @@ def _base(tier, design, sizing, r, mass, ok) -> dict:
         "sizing_time_s": sizing.time_s,
         "files": {},
     }
+
+
+def orbit_keys(row: dict, orbit, orbit_case: str | None = None) -> dict:
+    """Fill the repeating-orbit keys of ``row`` from ``orbit``
+    (:class:`~thermosat.satellite.result.OrbitResult`) and add the battery to the mass
+    (issue 12 items 5, 7); returns ``row``.
+
+    ``heater_power_w`` (largest heater power of the periodic orbit, W), ``battery_energy_wh``
+    (battery capacity, Wh), ``orbit_cyclic_residual_k`` (max |ΔT| between the same phase of
+    the last two orbits, K), ``freeze_margin_k`` (coolant minimum over the periodic orbit
+    minus freezing, K; the steady cold check's value moves to
+    ``cold_steady_freeze_margin_k``), ``orbit_case``, ``orbit_coolant_min_k``,
+    ``battery_mass_kg``.
+    """
+    x = orbit.extremes
+    if row.get("freeze_margin_k") is not None:
+        row["cold_steady_freeze_margin_k"] = row["freeze_margin_k"]
+    row.update({"heater_power_w": x["heater_power_max_w"],
+                "heater_power_mean_w": x["heater_power_mean_w"],
+                "battery_energy_wh": x["battery_capacity_wh"],
+                "battery_mass_kg": x["battery_mass_kg"],
+                "orbit_cyclic_residual_k": x["orbit_cyclic_residual_k"],
+                "freeze_margin_k": x["freeze_margin_k"],
+                "orbit_coolant_min_k": x["coolant_min_k"],
+                "orbit_case": orbit_case or row.get("hot_case")})
+    mb = row.get("mass_breakdown_kg")
+    if isinstance(mb, dict) and "battery_kg" not in mb:
+        mb["battery_kg"] = x["battery_mass_kg"]
+        mb["total_kg"] = mb.get("total_kg", float("nan")) + x["battery_mass_kg"]
+        row["mass_kg"] = mb["total_kg"]
+        m = row["mass_kg"]
+        row["specific_power_w_kg"] = row["compute_power_w"] / m if m == m and m else None
+    return row

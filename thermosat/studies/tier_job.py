@@ -198,12 +198,14 @@ def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
 def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
-             progress=None, cold_design: SatelliteDesign | None = None) -> dict:
+             progress=None, cold_design: SatelliteDesign | None = None,
+             orbit_design: SatelliteDesign | None = None) -> dict:
     """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
 
     ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
     environment, or None) is checked steady with the sized areas
-    (:func:`thermosat.studies.bounding.cold_check`) and fills the row's ``cold_case`` keys.
+    (:func:`thermosat.studies.bounding.cold_check`) and fills the row's ``cold_case`` keys;
+    ``orbit_design`` (or None = the sizing case) is the environment of the repeating orbit.
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -269,9 +271,14 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     if "message" in row["surface_exchange"]:
         say(f"{tier}: {row['surface_exchange']['message']}")
     # orbit transient of the sized (or best) design
-    say(f"{tier}: orbit transient ({steps} steps)")
-    orbit = sat.solve_orbit(res, n_orbits=n_orbits, steps=steps, progress=not is_quiet())
+    say(f"{tier}: repeating orbit ({steps} steps an orbit, until it repeats to 0.05 K)")
+    from thermosat.studies.bounding import orbit_satellite
+    from thermosat.studies.contract import orbit_keys
+
+    osat, ores = orbit_satellite(sizing, orbit_design)  # the coldest orbit (issue 12)
+    orbit = osat.solve_orbit(ores, n_orbits=n_orbits, steps=steps, progress=not is_quiet())
     row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
+    orbit_keys(row, orbit, orbit_design.environment_name if orbit_design else None)
     if orbit.freeze:
         row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "
                            f"in eclipse, within {design.loop.freeze_margin_k:g} K of freezing")
@@ -295,7 +302,8 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         sat.loop, sat.model, res.T, out_dir / "loop_temperatures.png",
         title=f"{tier.upper()}: coolant along the loop (hot case)"))
     files["plot_orbit"] = str(plots.plot_orbit(orbit, res.limits, out_dir / "orbit.png",
-                                               title=f"{tier.upper()}: one orbit"))
+                                               title=f"{tier.upper()}: repeating orbit "
+                                               f"({row['orbit_case']})"))
     row["files"] = files
     row["curve"] = [{k: p[k] for k in ("radiator_area_m2", "junction_max_k")} for p in pts]
     row["time_s"] = time.perf_counter() - t0
