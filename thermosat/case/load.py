@@ -226,6 +226,9 @@ class Case(CaseModel):
             surface_exchange=w.surface_exchange,  # surface exchange
             wing_areal_mass_kg_m2=areal,
             environment_name=environment or "nominal",
+            placement=w.placement,  # issue 14
+            panel_back_mli=p.back_mli,
+            boom_length_m=w.boom_length_m,
         )
         allowed = {f.name for f in dc_fields(SatelliteDesign)}
         unknown = sorted(set(overrides) - allowed)

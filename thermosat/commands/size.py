@@ -97,7 +97,8 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
                            partial, vary=s.vary, area_bounds_m2=(s.min_area_m2, s.max_area_m2),
                            n_orbits=case.transient.n_orbits, steps=case.transient.steps,
                            curve=curve, progress=log,
-                           cold_design=case.to_design(environment=cold) if cold else None)
+                           cold_design=case.to_design(environment=cold) if cold else None,
+                           placements=tuple(s.trade_placements))
             row["compute_reading"] = case.compute.reading
             row["case_fingerprint"] = fp
             # paths inside the tier folder, as they will be after the rename

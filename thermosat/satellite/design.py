@@ -74,6 +74,16 @@ class SatelliteDesign:
     #: fluid nodes along each cold-plate channel (the plate-to-fluid film distributed over
     #: them, each segment referenced to its local fluid temperature)
     coldplate_fluid_nodes: int = 6
+    # --- issue 14: radiator placement (thermosat.satellite.placement) ------------------------
+    #: where the radiator sits: ``beside`` (wings on the long edges, facing each other across
+    #: the panel back), ``outboard`` (wings beyond the edges in the panel plane's extension),
+    #: ``boom`` (a radiator ``boom_length_m`` behind the panel) or ``panel_back`` (a strip of
+    #: the panel itself, the article's concept; no wings)
+    placement: str = "beside"
+    #: the panel cell region's back covered by MLI (low-ε face, placement.MLI_BACK)
+    panel_back_mli: bool = False
+    #: boom length (m) from the panel back to the boom radiator's top edge (``boom`` only)
+    boom_length_m: float = 10.0
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -104,6 +114,15 @@ class SatelliteDesign:
                 and 1 <= self.coldplate_fluid_nodes <= 50):
             raise InputError(f"satellite coldplate_fluid_nodes: {self.coldplate_fluid_nodes} "
                              "must be an integer in [1, 50]")
+        from thermosat.satellite.placement import check_placement
+
+        check_placement(self.placement, self.boom_length_m)
+        if not isinstance(self.panel_back_mli, (bool, np.bool_)):
+            raise InputError(f"satellite panel_back_mli: {self.panel_back_mli!r} must be true "
+                             "or false")
+        if self.placement == "panel_back" and self.wing_area_m2 > 0:
+            raise InputError("satellite placement 'panel_back': the radiator is the panel "
+                             f"strip; wing_area_m2 must be 0 (got {self.wing_area_m2})")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 

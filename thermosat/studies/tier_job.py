@@ -186,6 +186,39 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
     return out
 
 
+def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say):
+    """Size the other placements (:func:`thermosat.studies.trades.run_trades`) with a
+    progress bar each; returns (trade, the chosen sizing, its varied area)."""
+    from thermosat.common.progress import bar
+    from thermosat.satellite.placement import vary_of
+    from thermosat.studies.trades import run_trades
+
+    bars = []
+
+    def factory(p):
+        b = bar(total=None, desc=f"{tier}: trade {p}", unit="solve")
+        bars.append(b)
+
+        def on_eval(r):
+            b.update()
+            b.set_postfix_str(f"radiator {r['radiator_area_m2']:.1f} m², junction "
+                              f"{r['junction_max_k']:.2f} K", refresh=False)
+        return on_eval
+
+    try:
+        trade = run_trades(design, demand_w, placements, area_bounds_m2=area_bounds_m2,
+                           first=sizing, say=lambda m: say(f"{tier}: {m}"),
+                           progress_factory=factory)
+    finally:
+        for b in bars:
+            b.close()
+    chosen = trade["chosen"]
+    if chosen is not None and chosen != sizing.design.placement:
+        say(f"{tier}: trade winner: {chosen} (highest W/kg among the feasible placements)")
+        return trade, trade["sizings"][chosen], vary_of(chosen)
+    return trade, sizing, vary
+
+
 def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
     """The keys ``solve`` writes too (studies/vocabulary.py); the contract's keys win."""
     from thermosat.studies.vocabulary import shared_keys
@@ -198,12 +231,16 @@ def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
 def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
-             progress=None, cold_design: SatelliteDesign | None = None) -> dict:
+             progress=None, cold_design: SatelliteDesign | None = None,
+             placements=None) -> dict:
     """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
 
     ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
     environment, or None) is checked steady with the sized areas
     (:func:`thermosat.studies.bounding.cold_check`) and fills the row's ``cold_case`` keys.
+    ``placements`` (issue 14): radiator placements to size and trade
+    (:mod:`thermosat.studies.trades`); the feasible one with the highest W/kg is the answer
+    every later step (cold check, orbit, renders) runs on. None or empty: ``design``'s own.
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -221,9 +258,23 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                 f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
                 f", coolant min {r['coolant_min_k']:.2f} K")
 
+        if placements:  # the trade sizes each placement with its own varied area
+            from thermosat.satellite.placement import vary_of
+
+            vary = vary_of(design.placement)
         sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
                              progress=on_eval)
+    trade = None
+    if placements:
+        trade, sizing, vary = _trade(tier, design, demand_w, placements, sizing, vary,
+                                     area_bounds_m2, say)
     row = contract_row(tier, design, sizing)
+    row["placement"] = sizing.design.placement  # issue 14
+    row["panel_back_mli"] = bool(sizing.design.panel_back_mli)
+    if trade is not None:
+        row["trades"] = trade["rows"]
+        row["trade_notes"] = trade["notes"]
+        row["trade_time_s"] = trade["time_s"]
     _add_shared_keys(row, sizing)
     if "energy_balance" in row["violations"]:
         row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
