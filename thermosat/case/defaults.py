@@ -226,6 +226,9 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("sizing", "tolerance_m2", 1.0, "area tolerance"),
     ("sizing", "trade_placements", ["beside", "outboard", "boom", "panel_back"],
      "the main job sizes every placement and takes the feasible one with the highest W/kg"),
+    ("sizing", "uncertainty_samples", 64,
+     "P95 area of the answer over coatings, OLR, albedo, solar constant, beta, chip power, "
+     "cold plate, bond (thermosat.studies.uncertainty_surrogate)"),
     ("sizing", "sizing_case", "hot", "size against the hot bounding case"),
     ("sizing", "check_case", "cold", "check freezing, cold cells and cold junctions against "
                                      "the cold case"),

@@ -560,6 +560,10 @@ class SizingSection(_Section):
                                                       "for freezing, cold cells and cold "
                                                       "junctions (none = no cold check)",
                                   min_length=1, max_length=64)
+    uncertainty_samples: int = F(0, unit="-", doc="samples of the main job's uncertainty "
+                                                  "study of the answer (Latin hypercube, "
+                                                  "surrogate checked against full solves; "
+                                                  "0 = none)", ge=0, le=100000)
     trade_placements: list[Literal[PLACEMENTS]] = F(  # type: ignore[valid-type]
         default_factory=list, unit="-", doc="placements the main job sizes and trades (the "
                                             "feasible one with the highest W/kg is the "

@@ -98,7 +98,8 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
                            n_orbits=case.transient.n_orbits, steps=case.transient.steps,
                            curve=curve, progress=log,
                            cold_design=case.to_design(environment=cold) if cold else None,
-                           placements=tuple(s.trade_placements))
+                           placements=tuple(s.trade_placements),
+                           uncertainty_samples=s.uncertainty_samples)
             row["compute_reading"] = case.compute.reading
             row["case_fingerprint"] = fp
             # paths inside the tier folder, as they will be after the rename

@@ -219,6 +219,23 @@ def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say
     return trade, sizing, vary
 
 
+def _uncertainty(tier, sizing, demand_w, n, say) -> dict:
+    """The uncertainty keys of the row (one coupled solve per bar step)."""
+    from thermosat.common.progress import bar
+    from thermosat.studies.uncertainty_surrogate import surrogate_study
+
+    say(f"{tier}: uncertainty, {n} samples (surrogate from ≤ 2 coupled solves per input, "
+        "2 checked in full)")
+    with bar(total=None, desc=f"{tier}: uncertainty", unit="solve") as b:
+        u = surrogate_study(sizing, demand_w, n, progress=b.update)
+    err = max((abs(c["margin_error_k"]) for c in u["check"]), default=float("nan"))
+    say(f"{tier}: P95 required area {u['area_p95_m2'] or float('nan'):.1f} m² "
+        f"(nominal {u['area_nominal_m2']:.1f} m²); surrogate check: worst margin error "
+        f"{err:.2f} K over {len(u['check'])} full solves")
+    return {"area_p95_m2": u["area_p95_m2"], "uncertainty_samples": u["uncertainty_samples"],
+            "uncertainty": u}
+
+
 def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
     """The keys ``solve`` writes too (studies/vocabulary.py); the contract's keys win."""
     from thermosat.studies.vocabulary import shared_keys
@@ -232,7 +249,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
              progress=None, cold_design: SatelliteDesign | None = None,
-             placements=None) -> dict:
+             placements=None, uncertainty_samples: int = 0) -> dict:
     """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
 
     ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
@@ -241,6 +258,9 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     ``placements`` (issue 14): radiator placements to size and trade
     (:mod:`thermosat.studies.trades`); the feasible one with the highest W/kg is the answer
     every later step (cold check, orbit, renders) runs on. None or empty: ``design``'s own.
+    ``uncertainty_samples`` > 0: the uncertainty study of the answer
+    (:func:`thermosat.studies.uncertainty_surrogate.surrogate_study`) fills ``area_p95_m2``,
+    ``uncertainty_samples`` and ``uncertainty``.
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -279,6 +299,9 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     if "energy_balance" in row["violations"]:
         row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
                            f"the tolerance {row['energy_tolerance_rel']:.0e}")
+    row["area_p95_m2"], row["uncertainty_samples"] = None, 0
+    if uncertainty_samples and sizing.feasible:
+        row.update(_uncertainty(tier, sizing, demand_w, uncertainty_samples, say))
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")
