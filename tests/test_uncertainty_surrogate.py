@@ -42,8 +42,8 @@ def test_surrogate_area_agrees_with_full_resizings(sized):
     names = ("earth_ir_w_m2", "albedo", "beta_deg", "bond_conductance_w_mk")
     used = [i for i in inputs_for(s.design, demand) if i.name in names]
     model = build_surrogate(s, demand, used)
-    # nominal: the surrogate's required area is within the sizing's own bracket
-    assert surrogate_area(model, {}) == pytest.approx(s.design.radiator_area_m2, rel=0.02)
+    # nominal: where the margin slope puts the zero, within the sizing's repeatability
+    assert surrogate_area(model, {}) == pytest.approx(s.design.radiator_area_m2, rel=AREA_RTOL)
     for v in sample_inputs(used, 3, seed=7):
         d, dem = apply_inputs(s.design, demand, v, used)
         m_full = margin_of(Satellite(d).solve_steady())       # same areas, all inputs at once

@@ -72,16 +72,15 @@ OUTBOARD_ARM_M = 1.0
 BOOM_LENGTH_M = 10.0
 #: shortest boom (m): the radiator must clear the bus (0.5 m standoff + 1 m box) by 0.5 m
 BOOM_MIN_LENGTH_M = 2.0
-#: linear mass of the radiator boom (kg/m). Deployable lattice masts of the ADAM / Astromast
-#: class: the SRTM 60 m ADAM mast ≈ 290 kg without its canister ≈ 4.8 kg/m carrying a 360 kg
-#: outboard antenna; coilable Astromast booms 0.1–1 kg/m for light tips (docs/references.md).
-#: A 5 m-deep radiator of a few hundred kg on a 10 m boom sits between: 2 kg/m (assumption
-#: within that published range)
+#: linear mass of the radiator boom (kg/m): an ASSUMPTION. No published linear mass of a
+#: boom carrying a few-hundred-kg radiator was found in this session; the 60 m SRTM mast
+#: (ADAM, a CFRP/titanium lattice truss of 87 bays carrying the outboard antenna; NASA JPL
+#: SRTM pages) is the class of structure, whose mass is not quoted there; light antenna
+#: booms are ~0.3 kg/m. 2 kg/m is taken for a stiff lattice boom (docs/references.md)
 BOOM_LINEAR_MASS_KG_M = 2.0
 #: mass (kg) per deployed wing (or boom root) of hinges, hold-downs, deployment actuator and
-#: the flexible hose pair that crosses the hinge line (assumption: ~1–2 % of a
-#: 200–500 kg radiator, the order of published deployable-radiator mechanism fractions;
-#: docs/references.md)
+#: the flexible hose pair that crosses the hinge line: an ASSUMPTION (~2–4 % of a
+#: 200–400 kg radiator wing; no published mechanism mass was at hand; docs/references.md)
 HINGE_MASS_KG_PER_WING = 8.0
 #: effective emittance ε* of a large MLI blanket with seams and penetrations: 0.02–0.05
 #: (lab coupons 0.005–0.015; Gilmore 2002 ch. 5 "Insulation"; NASA TP-1999-209263,
