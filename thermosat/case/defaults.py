@@ -97,8 +97,9 @@ What it does not give, and what is assumed here (each with its reasoning)
   the panel (the former default) their inner faces see the hot panel back with a view factor
   of ~0.3 and take kilowatts from it; outboard, they see it edge-on (~0.01) and pay only
   the same two hinges (8 kg each, an assumption); a boom radiator also escapes the panel but
-  pays 2 kg/m of boom and transfer line; the article's panel-back strip cannot meet the VLEO
-  junction limit at any area. The per-tier table is in the report.
+  pays 2 kg/m of boom (an assumption); the article's panel-back strip needs 2.8× the
+  outboard area at VLEO (125 against 45 m², hot case: its front faces the Sun and its back
+  the Earth). The per-tier table is in the report.
 * **Transient**: one orbit in 180 steps (31–42 s), BDF2.
 """
 from __future__ import annotations
