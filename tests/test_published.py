@@ -102,3 +102,24 @@ def test_implied_temperature_inverts_the_balance():
     t = pub.radiator_temperature_for_flux(500.0, 0.9, 2, absorbed_w_m2=100.0)
     r = pub.Radiator0D(t, 0.9, 0.0, 2, ({"earth_ir": 100.0 / 1.8}, {"earth_ir": 100.0 / 1.8}))
     assert pub.lumped_net_flux(r) == pytest.approx(500.0, rel=1e-12)
+
+
+def test_mccalip_calculator_reproduced_and_its_view_factor_floor_exposed():
+    """McCalip's bifacial panel: the toolkit's balance with his inputs gives back his 335.75 K
+    equilibrium; at β = 90° a sun-pointing plate is perpendicular to nadir all orbit, so the
+    toolkit's exact view factor is the vertical-plate (edge-on) one, not his 5 % floor."""
+    from thermosat.physics.environment import edge_on_view_factor
+
+    c = pub.MCCALIP
+    vfa, vfb = pub.mccalip_view_factors(c["altitude_km"], c["beta_deg"])
+    vf_nadir = (6371.0 / 6921.0) ** 2
+    assert 0.0 < vfa <= 0.05 * vf_nadir and vfb == pytest.approx(vfa)
+    q_in = (c["alpha_pv"] * c["solar"] + c["olr"] * (vfa * c["eps_pv"] + vfb * c["eps_rad"]))
+    t = (q_in / ((c["eps_pv"] + c["eps_rad"]) * c["sigma"]) + 3.0**4) ** 0.25
+    assert t == pytest.approx(335.75, abs=0.01)            # his published default output
+    r = pub.reproduce_bifacial()
+    assert abs(r["computed_w_m2"] / r["published_w_m2"] - 1) <= 0.05
+    inc = r["details"]["self_consistent"]["incident_w_m2"]
+    assert inc[0]["view_factor"] == pytest.approx(edge_on_view_factor(550e3), rel=1e-6)
+    assert r["self_consistent_w_m2"] < r["computed_w_m2"]
+    assert r["details"]["implied_surface_temperature_k"] > c["t_eq_k"] + 5.0

@@ -20,8 +20,11 @@ DEMAND_W = 4000.0
 
 
 def _design(**package_changes):
+    # beside-the-panel wings: at this tiny size an outboard wing is square (2 m × 2 m) near
+    # the sized area, where the tube layout flips direction and the junction jumps by ~7 K
     d = default_design("vleo", element_size_m=1.0, package_mesh_density=2, n_packages=4,
-                       panel_width_m=4.0, wing_width_m=2.0, wing_area_m2=20.0)
+                       panel_width_m=4.0, wing_width_m=2.0, wing_area_m2=20.0,
+                       placement="beside")
     d = replace(d, loop=replace(d.loop, mass_flow_kg_s=0.2))
     if package_changes:
         d = replace(d, package=d.package.replace(**package_changes))

@@ -102,6 +102,16 @@ What it does not give, and what is assumed here (each with its reasoning)
 * **Sizing**: the edge-on wing area varies, 10–3000 m², to 1 m².
 * **Transient**: orbits of 180 steps (31–42 s), BDF2, repeated until the same phase of two
   consecutive orbits agrees to 0.05 K.
+* **Radiator placement** (issue 14, ``thermosat.satellite.placement``): the main job sizes
+  all four placements per tier (``sizing.trade_placements``) and answers with the feasible
+  one of highest W/kg; the default ``wings.placement`` is that winner, ``outboard``: wings
+  beyond the panel's long edges, in the panel plane's extension, edge-on to the Sun. Beside
+  the panel (the former default) their inner faces see the hot panel back with a view factor
+  of ~0.3 and take kilowatts from it; outboard, they see it edge-on (~0.01) and pay only
+  the same two hinges (8 kg each, an assumption); a boom radiator also escapes the panel but
+  pays 2 kg/m of boom (an assumption); the article's panel-back strip needs 2.8× the
+  outboard area at VLEO (125 against 45 m², hot case: its front faces the Sun and its back
+  the Earth). The per-tier table is in the report.
 """
 from __future__ import annotations
 
@@ -170,6 +180,9 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("panel", "back", "z93", "Z-93 white α 0.15 / ε 0.92 (docs/references.md) on the shaded side"),
     ("panel", "radiator_front", "z93", "Z-93 white on the radiator strip's sun-facing face too "
                                        "(osr, α 0.07 / ε 0.74, is the alternative)"),
+    ("panel", "back_mli", False,
+     "bare Z-93 cell back: it is the cells' own radiator; MLI (ε* 0.03) would cut the panel's "
+     "IR into beside wings but heat the cells (the trade table shows what it buys)"),
     ("wings", "area_m2", PANEL_RADIATOR_AREA_M2,
      "starting area: the rest of the article's ~500 m² as two edge-on radiator wings "
      "(docs/references.md: edge-on radiators run much colder); the sizing finds the area needed"),
@@ -179,6 +192,14 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("wings", "construction", "honeycomb_al",
      "0.5 mm Al face sheets on a 12.7 mm Al honeycomb core: 4.3 kg/m² structure, 4.7 with "
      "tubes and ammonia (deployable radiators 3-7 kg/m², docs/references.md)"),
+    ("wings", "placement", "outboard",
+     "the trade winner (issue 14): outboard wings in the panel plane's extension see the hot "
+     "panel back only edge-on (view factor ~0.01 against ~0.3 beside), so they need the least "
+     "area and mass of the feasible placements; the main job re-trades every placement in "
+     "sizing.trade_placements per tier"),
+    ("wings", "boom_length_m", 10.0,
+     "boom placement only: 10 m from the panel back (twice the 5 m panel short side; the "
+     "panel back then fills < 1 % of the radiator's view), 2 kg/m boom"),
     ("compute", "n_chips", dict(_N_CHIPS),
      "'12 to 24 chips per satellite depending on the tier' (article): 12 / 18 / 24"),
     ("compute", "chip", "gb300",
@@ -228,6 +249,11 @@ _ENTRIES: list[tuple[str, str, object, str]] = [
     ("sizing", "min_area_m2", 10.0, "search bracket"),
     ("sizing", "max_area_m2", 3000.0, "search bracket"),
     ("sizing", "tolerance_m2", 1.0, "area tolerance"),
+    ("sizing", "trade_placements", ["beside", "outboard", "boom", "panel_back"],
+     "the main job sizes every placement and takes the feasible one with the highest W/kg"),
+    ("sizing", "uncertainty_samples", 64,
+     "P95 area of the answer over coatings, OLR, albedo, solar constant, beta, chip power, "
+     "cold plate, bond (thermosat.studies.uncertainty_surrogate)"),
     ("sizing", "sizing_case", "hot", "size against the hot bounding case"),
     ("sizing", "check_case", "cold", "check freezing, cold cells and cold junctions against "
                                      "the cold case"),

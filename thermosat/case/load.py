@@ -236,6 +236,9 @@ class Case(CaseModel):
             battery=BatterySpec(**self.battery.model_dump()),
             heaters=HeaterSpec(**self.heaters.model_dump()),
             eclipse_compute_fraction=self.power.eclipse_compute_fraction,
+            placement=w.placement,  # issue 14
+            panel_back_mli=p.back_mli,
+            boom_length_m=w.boom_length_m,
         )
         allowed = {f.name for f in dc_fields(SatelliteDesign)}
         unknown = sorted(set(overrides) - allowed)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 from thermosat.physics.fluids import available_fluids
 from thermosat.physics.orbit import TIERS
 from thermosat.physics.presets import CELLS, COATINGS, LIFE_VARIANTS, RADIATOR_CONSTRUCTIONS
+from thermosat.satellite.placement import BOOM_LENGTH_M, BOOM_MIN_LENGTH_M, PLACEMENTS
 
 __all__ = ["FieldError", "CaseModel", "OrbitSection", "PanelSection", "WingsSection",
            "ComputeSection", "LoopSection", "PowerSection", "LimitsSection", "SizingSection",
@@ -190,6 +191,10 @@ class PanelSection(_Section):
     radiator_front: Coating = F("osr", unit="-", doc="coating of the radiator strip's "
                                                      "sun-facing front",
                                 allowed=COATING_ALLOWED)
+    back_mli: bool = F(False, unit="-", doc="cover the back of the cell strip with MLI (one "
+                                            "low-ε face, ε* 0.03, VDA outer layer α 0.10; "
+                                            "thermosat.satellite.placement.MLI_BACK) instead "
+                                            "of panel.back", allowed="true or false")
     layers: Optional[list[LayerSpec]] = F(
         None, unit="-", doc="panel stack front to back (default: cover glass 100 µm, cells "
                             "150 µm, substrate 1 mm, Al face sheet 0.5 mm); the coolant "
@@ -221,6 +226,16 @@ class WingsSection(_Section):
                             "loop.bond_conductance_w_mk and loop.pipe_pitch_m are checked "
                             "against it, and the mass budget uses its areal mass (none = "
                             "layers / default stack)")
+    placement: Literal[PLACEMENTS] = F(  # type: ignore[valid-type]
+        "beside", unit="-", doc="where the radiator sits (thermosat.satellite.placement): "
+                                "beside (wings on the panel's long edges, facing each other "
+                                "across its back), outboard (beyond the edges, in the panel "
+                                "plane's extension), boom (a radiator boom_length_m behind the "
+                                "panel), panel_back (a strip of the panel itself; no wings)")
+    boom_length_m: float = F(BOOM_LENGTH_M, unit="m", doc="boom length from the panel back to "
+                                                          "the boom radiator's top edge "
+                                                          "(placement boom)",
+                             ge=BOOM_MIN_LENGTH_M, le=1000.0)
     # surface exchange (thermosat.satellite.geometry)
     surface_exchange: bool = F(
         True, unit="-", doc="infrared exchange between the wings, the panel's back and a bus "
@@ -592,9 +607,21 @@ class SizingSection(_Section):
                                                       "(battery, heaters, freezing) is run in "
                                                       "(none = the sizing case)",
                                   min_length=1, max_length=64)
+    uncertainty_samples: int = F(0, unit="-", doc="samples of the main job's uncertainty "
+                                                  "study of the answer (Latin hypercube, "
+                                                  "surrogate checked against full solves; "
+                                                  "0 = none)", ge=0, le=100000)
+    trade_placements: list[Literal[PLACEMENTS]] = F(  # type: ignore[valid-type]
+        default_factory=list, unit="-", doc="placements the main job sizes and trades (the "
+                                            "feasible one with the highest W/kg is the "
+                                            "answer); empty = size wings.placement only",
+        max_length=len(PLACEMENTS), allowed=f"a list of distinct names from {list(PLACEMENTS)}")
 
     @model_validator(mode="after")
     def _check(self):
+        if len(set(self.trade_placements)) != len(self.trade_placements):
+            raise FieldError("trade_placements", f"{self.trade_placements} repeats a placement",
+                             "distinct placement names")
         if not self.max_area_m2 > self.min_area_m2:
             raise FieldError("max_area_m2", f"{self.max_area_m2:g} m² is not above "
                              f"min_area_m2 = {self.min_area_m2:g} m²",

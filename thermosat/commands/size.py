@@ -99,7 +99,9 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
                            curve=curve, progress=log,
                            cold_design=case.to_design(environment=cold) if cold else None,
                            orbit_design=(case.to_design(environment=case.orbit_environment())
-                                         if case.orbit_environment() else None))
+                                         if case.orbit_environment() else None),
+                           placements=tuple(s.trade_placements),
+                           uncertainty_samples=s.uncertainty_samples)
             row["compute_reading"] = case.compute.reading
             row["case_fingerprint"] = fp
             # paths inside the tier folder, as they will be after the rename
@@ -116,7 +118,10 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
         log(f"{tier}: done in {row['time_s']:.0f} s → {final}")
     log("checking the article's claims (one more coupled solve: the 500 m² one-panel concept)")
     claims = all_claims(rows, design=cases[0][1].to_design())
-    result = {"tiers": rows, "claims": claims}
+    from thermosat.studies.published import published_designs
+
+    published = published_designs()  # issue 14: top-level contract list
+    result = {"tiers": rows, "claims": claims, "published_designs": published}
     atomic_write_text(out / "results.json", json.dumps(result, indent=2, default=float))
     from thermosat.case.defaults import ARTICLE_COMPUTE_W
 
@@ -130,7 +135,7 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
                 ).compute_plan()
             except Exception as err:  # a reading the case cannot express (no demand)
                 log(f"{tier}: reading {reading}: {err}")
-    write_report(out / "report.md", rows, claims, texts, plans)
+    write_report(out / "report.md", rows, claims, texts, plans, published)
     from thermosat.post.html_report import write_html_report
 
     log("writing report.html (figures embedded, model description)")

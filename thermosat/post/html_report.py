@@ -28,8 +28,10 @@ METHODS = (
      "elements) with in-plane conduction k·t, layers linked through the thickness by the "
      "series conductance 1/(t₁/2k₁ + t₂/2k₂); photovoltaic power taken out in the cell "
      "layer, efficiency falling linearly with cell temperature", "thermosat/physics/panel.py"),
-    ("Radiator wings", "quad4 shell elements, conduction in the plane, both faces radiating",
-     "thermosat/satellite/geometry.py"),
+    ("Radiator wings", "quad4 shell elements, conduction in the plane, both faces radiating; "
+     "placed beside the panel, outboard in its plane's extension or on a boom behind it "
+     "(the placement trade), each with its own view factors",
+     "thermosat/satellite/geometry.py, thermosat/satellite/placement.py"),
     ("Chip packages", "3D hexahedral stack die / TIM1 / lid / TIM2 / cold plate, power as a "
      "volumetric source in the die's active layer; junction = the die's top face",
      "thermosat/physics/package.py"),

@@ -204,9 +204,13 @@ def _rel(path: str, base: Path) -> str:
 
 
 def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[str, str],
-                 plans: dict[str, dict[str, dict]] | None = None) -> Path:
+                 plans: dict[str, dict[str, dict]] | None = None,
+                 published: list[dict] | None = None) -> Path:
     """Write the Markdown report to ``path`` atomically (``plans``: the compute readings per
-    tier for the side-by-side table, see :func:`readings_table`)."""
+    tier for the side-by-side table, see :func:`readings_table`; ``published``: the
+    ``published_designs`` list for the per-tier cards)."""
+    from thermosat.post.trade_report import cards_section, trade_section, uncertainty_section
+
     path = Path(path)
     base = path.parent
     md = ["# thermosat sizing report", "",
@@ -230,6 +234,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
             f"{r['radiator_flux_w_m2']:.0f} W/m² | {_n(shown_mass(r)[0], '.0f')} kg | "
             f"{_n(shown_mass(r)[1])} | {r['binding_constraint']}"
             + ("" if r["feasible"] else " **(infeasible)**") + " |")
+    md += cards_section(rows, published)  # issue 14
     if plans:
         md += ["", "## Chips, rating and the article's \"30 kW\"", "",
                "A chip never runs above its rated power. The article's 30 kW and its 12 to "
@@ -287,6 +292,8 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                f"| energy balance (relative imbalance) | {r['energy_balance_rel']:.1e} |",
                ""]
         md += mass_table(r)
+        md += trade_section(r)  # issue 14: placements traded, uncertainty
+        md += uncertainty_section(r)
         md += _surface_exchange(r.get("surface_exchange"))  # surface exchange
         if o:
             md += ["", f"Over one orbit (eclipse {o['eclipse_fraction'] * 100:.1f} %, period "

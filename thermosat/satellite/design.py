@@ -91,6 +91,16 @@ class SatelliteDesign:
     #: eclipse compute policy: fraction of the steady (rated) compute the chips run in
     #: eclipse from the battery (0 = compute off in eclipse, the article's sunlit-only premise)
     eclipse_compute_fraction: float = 0.0
+    # --- issue 14: radiator placement (thermosat.satellite.placement) ------------------------
+    #: where the radiator sits: ``beside`` (wings on the long edges, facing each other across
+    #: the panel back), ``outboard`` (wings beyond the edges in the panel plane's extension),
+    #: ``boom`` (a radiator ``boom_length_m`` behind the panel) or ``panel_back`` (a strip of
+    #: the panel itself, the article's concept; no wings)
+    placement: str = "beside"
+    #: the panel cell region's back covered by MLI (low-ε face, placement.MLI_BACK)
+    panel_back_mli: bool = False
+    #: boom length (m) from the panel back to the boom radiator's top edge (``boom`` only)
+    boom_length_m: float = 10.0
 
     def __post_init__(self):
         for name in ("cell_area_m2", "panel_width_m", "wing_width_m", "element_size_m"):
@@ -130,6 +140,15 @@ class SatelliteDesign:
         if not 0.0 <= self.eclipse_compute_fraction <= 1.0:
             raise InputError(f"satellite eclipse_compute_fraction: "
                              f"{self.eclipse_compute_fraction} is outside [0, 1]")
+        from thermosat.satellite.placement import check_placement
+
+        check_placement(self.placement, self.boom_length_m)
+        if not isinstance(self.panel_back_mli, (bool, np.bool_)):
+            raise InputError(f"satellite panel_back_mli: {self.panel_back_mli!r} must be true "
+                             "or false")
+        if self.placement == "panel_back" and self.wing_area_m2 > 0:
+            raise InputError("satellite placement 'panel_back': the radiator is the panel "
+                             f"strip; wing_area_m2 must be 0 (got {self.wing_area_m2})")
         if self.package is None:
             from thermosat.physics.package_presets import preset
 

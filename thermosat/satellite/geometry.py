@@ -35,6 +35,7 @@ import numpy as np
 from thermosat.common.errors import InputError, MeshError
 from thermosat.mesh.core import Boundary, Mesh
 from thermosat.physics.presets import Layer
+from thermosat.satellite.placement import placement_frame
 
 __all__ = [
     "BUS_COATING",
@@ -143,7 +144,8 @@ def with_oriented_faces(mesh: Mesh, regions) -> Mesh:
 
 def wing_mesh(k: int, panel_length_m: float, panel_width_m: float, wing_length_m: float,
               wing_depth_m: float, h: float, pitch_m: float | None = None,
-              per_pitch: int = FIN_ELEMENTS_PER_PITCH) -> Mesh:
+              per_pitch: int = FIN_ELEMENTS_PER_PITCH, placement: str = "beside",
+              boom_length_m: float = 10.0) -> Mesh:
     """Wing ``k`` (0: at the low long edge, 1: at the high one) as a quad shell (m).
 
     Element size ``h`` along the tubes (they run along the wing's longer side, as
@@ -151,27 +153,21 @@ def wing_mesh(k: int, panel_length_m: float, panel_width_m: float, wing_length_m
     (across the tubes) follows :func:`pitch_axis` (``per_pitch`` elements per tube pitch, a
     node on every tube) so the fin's temperature dip between tubes is resolved.
 
-    Cells are right-handed about the *inward* normal (towards the other wing): the wing's
-    front layer faces the panel's side, its back layer space. Region ``radiator``; boundaries
-    ``out_front_radiator`` (inner face) and ``out_back_radiator`` (outer face).
+    Where the wing sits follows ``placement``
+    (:func:`thermosat.satellite.placement.placement_frame`). ``beside``: cells are
+    right-handed about the *inward* normal (towards the other wing): the wing's front layer
+    faces the panel's side, its back layer space. Region ``radiator``; boundaries
+    ``out_front_radiator`` (front face) and ``out_back_radiator`` (back face).
     """
-    L, W = panel_length_m, panel_width_m
-    axis = long_edge_axis(L, W)
-    along = np.zeros(3)
-    along[axis] = 1.0
-    across = np.zeros(3)
-    across[1 - axis] = 1.0
-    edge_len = L if axis == 0 else W
-    pos = (0.0 if k == 0 else (W if axis == 0 else L))
-    origin = along * (0.5 * edge_len - 0.5 * wing_length_m) + across * pos
-    inward = across * (1.0 if k == 0 else -1.0)
+    origin, e_s, e_d, normal = placement_frame(placement, k, panel_length_m, panel_width_m,
+                                               wing_length_m, wing_depth_m, boom_length_m)
     s_ax, d_ax = _axis(wing_length_m, h), _axis(wing_depth_m, h)
     if pitch_m is not None:
         if wing_length_m >= wing_depth_m:
             d_ax = pitch_axis(wing_depth_m, pitch_m, per_pitch)
         else:
             s_ax = pitch_axis(wing_length_m, pitch_m, per_pitch)
-    pts, q = _grid(origin, along, np.array([0.0, 0.0, -1.0]), s_ax, d_ax, inward)
+    pts, q = _grid(origin, e_s, e_d, s_ax, d_ax, normal)
     m = Mesh(pts, q, "quad4", {"domain": np.arange(len(q)), "radiator": np.arange(len(q))})
     return with_oriented_faces(m, ["radiator"])
 
@@ -456,7 +452,10 @@ def add_satellite_exchange(model, design, panel, wings, panel_fluxes, wing_fluxe
         eps_f = w.spec.front_coating("radiator").epsilon
         surfaces.append(ExchangeSurface(f"{w.front_part}/out_front_radiator", eps_f, w.name,
                                         replaces=f"{w.name}:front_radiator"))
+        # beside: the outer face sees only space (one patch); outboard and boom wings see
+        # the panel and the bus from both faces
         surfaces.append(ExchangeSurface(f"{w.back_part}/out_back_radiator", eps, w.name,
-                                        replaces=f"{w.name}:back_radiator", single_patch=True))
+                                        replaces=f"{w.name}:back_radiator",
+                                        single_patch=design.placement == "beside"))
     surfaces += [ExchangeSurface(f"bus/{f}", bc.epsilon, "bus") for f in BUS_FACES]
     return add_surface_exchange(model, surfaces, use_cache=use_cache)

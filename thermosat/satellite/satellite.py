@@ -80,14 +80,18 @@ class Satellite:
             regions["radiator"] = np.flatnonzero(cx >= lc)
         # surface exchange: oriented front/back facets of each region
         pmesh = with_oriented_faces(pmesh.with_regions(cell_regions=regions), regions)
+        # placement (issue 14): an MLI-covered cell region back is one low-ε face
+        from thermosat.satellite.placement import MLI_BACK
+
         pspec = PanelSpec(pmesh, layers=d.layers, cell=d.cell, packing=d.packing,
                           front={"radiator": d.panel_radiator_front},
-                          back={"cells": d.panel_back, "radiator": d.panel_back})
+                          back={"cells": MLI_BACK if d.panel_back_mli else d.panel_back,
+                                "radiator": d.panel_back})
         self.panel: Panel = build_panel(self.model, "panel", pspec, self.panel_fluxes)
         sections = []
         if lr > 0:
             sections.append(RadiatorSection(self.panel.back_part, "radiator"))
-        # wings: two edge-on radiators along the panel's long edges, towards −z (geometry.py)
+        # wings: two edge-on radiators where the placement puts them (placement.py)
         self.wings: list[Panel] = []
         if d.wing_area_m2 > 0:
             wl = d.wing_area_m2 / 2 / d.wing_width_m
@@ -95,7 +99,8 @@ class Satellite:
                 wm = wing_mesh(k, xs[-1], d.panel_width_m, wl, d.wing_width_m, h,
                                pitch_m=(d.loop.pipe_pitch_m if d.fin_elements_per_pitch
                                         else None),
-                               per_pitch=d.fin_elements_per_pitch or 2)
+                               per_pitch=d.fin_elements_per_pitch or 2,
+                               placement=d.placement, boom_length_m=d.boom_length_m)
                 wspec = PanelSpec(wm, layers=d.wing_layers, front={"radiator": d.wing_coating},
                                   back={"radiator": d.wing_coating})
                 wing = build_panel(self.model, f"wing{k + 1}", wspec, self.wing_fluxes)

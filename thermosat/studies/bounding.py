@@ -23,10 +23,12 @@ __all__ = ["sized_in_environment", "cold_check", "orbit_satellite"]
 def sized_in_environment(sized: SatelliteDesign, env_design: SatelliteDesign
                          ) -> SatelliteDesign:
     """``env_design`` (another environment of the same case) with the sized cell, wing and
-    panel-radiator areas of ``sized``."""
+    panel-radiator areas of ``sized`` and its radiator placement (the trade's winner)."""
     return replace(env_design, cell_area_m2=sized.cell_area_m2,
                    wing_area_m2=sized.wing_area_m2,
-                   panel_radiator_area_m2=sized.panel_radiator_area_m2)
+                   panel_radiator_area_m2=sized.panel_radiator_area_m2,
+                   placement=sized.placement, panel_back_mli=sized.panel_back_mli,
+                   boom_length_m=sized.boom_length_m)
 
 
 def cold_check(design_cold: SatelliteDesign, *, name: str = "cold") -> dict:

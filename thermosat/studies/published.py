@@ -46,7 +46,8 @@ from thermosat.physics.orbit import Orbit
 
 __all__ = ["Radiator0D", "Design", "DESIGNS", "EOL_WHITE", "lumped_net_flux",
            "fin_efficiency", "face_absorbed", "self_consistent_flux", "published_designs",
-           "radiator_temperature_for_flux"]
+           "radiator_temperature_for_flux", "MCCALIP", "mccalip_view_factors",
+           "reproduce_bifacial"]
 
 #: Z-93-class white paint at end of life (docs/references.md: α ~0.14 → ~0.22, ε ~0.90 → ~0.85)
 EOL_WHITE = {"alpha": 0.22, "epsilon": 0.85}
@@ -226,6 +227,110 @@ DESIGNS: tuple[Design, ...] = (
 )
 
 
+#: Andrew McCalip's public orbital-datacenter calculator ("Space Datacenters",
+#: github.com/andrewmccalip/thoughts, static/js/math.js, MIT), its bifacial-panel thermal
+#: model at its defaults: PV side α 0.92 / ε 0.85, radiator side ε 0.90, η 0.22, 550 km,
+#: β 90°, S 1361, OLR 237, albedo 0.30, 3 K sink, σ 5.67e-8; equilibrium 335.75 K
+#: (his default output, reproduced to 4e-14 by the independent port of Lee-Odinson,
+#: orbital-thermal-bounds, docs/mccalip-replication.md; docs/references.md)
+MCCALIP = {"alpha_pv": 0.92, "eps_pv": 0.85, "eps_rad": 0.90, "eta": 0.22,
+           "altitude_km": 550.0, "beta_deg": 90.0, "solar": 1361.0, "olr": 237.0,
+           "albedo": 0.30, "t_space_k": 3.0, "sigma": 5.67e-8, "earth_radius_km": 6371.0,
+           "t_eq_k": 335.75}
+
+
+def mccalip_view_factors(altitude_km: float, beta_deg: float, n: int = 72,
+                         earth_radius_km: float = 6371.0) -> tuple[float, float]:
+    """Orbit-averaged Earth view factors (PV side, radiator side) of a sun-tracking panel as
+    McCalip's calculator computes them: ``cos γ = cos β cos ν`` at ``n`` points, F = sin²θ_E ·
+    cos γ facing the Earth, else a floor of 5 % of sin²θ_E (his heuristic, reproduced here as
+    his own assumption; the toolkit's exact view factors are used for the self-consistent
+    value)."""
+    vf_nadir = (earth_radius_km / (earth_radius_km + altitude_km)) ** 2
+    nu = 2.0 * math.pi * np.arange(n) / n
+    cg = math.cos(math.radians(beta_deg)) * np.cos(nu)
+
+    def vf(c):
+        return np.where(c <= 0.0, 0.05 * vf_nadir, vf_nadir * c)
+
+    return float(vf(cg).mean()), float(vf(-cg).mean())
+
+
+def reproduce_bifacial() -> dict:
+    """McCalip's bifacial panel (:data:`MCCALIP`) as a contract row.
+
+    Radiator area = the panel (both faces). ``published_w_m2``: the heat per m² the panel
+    rejects net of the Earth's loads at his equilibrium — the sunlight it absorbs, α·S, which
+    his model returns as heat (compute included). ``computed_w_m2``: the toolkit's 0-D balance
+    at his 335.75 K with his faces, his view factors and his albedo rule (PV side only, scaled
+    by cos β): emitted − Earth IR − albedo. ``self_consistent_w_m2``: the same panel at the
+    same temperature in the toolkit's environment (exact orbit-averaged plate-to-Earth view
+    factors of a sun-pointing plate at 550 km, β 90°; albedo on both faces) with the radiator
+    side's white paint at end of life; the note gives the temperature the panel then needs.
+    """
+    c = MCCALIP
+    t = c["t_eq_k"]
+    vfa, vfb = mccalip_view_factors(c["altitude_km"], c["beta_deg"],
+                                    earth_radius_km=c["earth_radius_km"])
+    emitted = (c["eps_pv"] + c["eps_rad"]) * SIGMA * (t ** 4 - c["t_space_k"] ** 4)
+    ir = c["olr"] * (vfa * c["eps_pv"] + vfb * c["eps_rad"])
+    alb = (c["solar"] * c["albedo"] * vfa * math.cos(math.radians(c["beta_deg"]))
+           * c["alpha_pv"])
+    computed = emitted - ir - alb
+    published = c["alpha_pv"] * c["solar"]
+    # self-consistent: toolkit environment, EOL white radiator side
+    front, back = environment_incident(c["altitude_km"] * 1e3, c["beta_deg"], "sun_pointing",
+                                       theta_deg=None, solar_constant=c["solar"],
+                                       albedo=c["albedo"], earth_ir=c["olr"])
+    a_b, e_b = EOL_WHITE["alpha"], EOL_WHITE["epsilon"]
+    env_sc = (c["alpha_pv"] * front["albedo"] + c["eps_pv"] * front["earth_ir"]
+              + a_b * (back["albedo"] + back["solar"]) + e_b * back["earth_ir"])
+    emitted_sc = (c["eps_pv"] + e_b) * SIGMA * (t ** 4 - c["t_space_k"] ** 4)
+    sc = emitted_sc - env_sc
+    t_needed = ((published + env_sc) / ((c["eps_pv"] + e_b) * SIGMA)
+                + c["t_space_k"] ** 4) ** 0.25
+    env_only = (c["eps_pv"] + c["eps_rad"]) * SIGMA * (t ** 4 - c["t_space_k"] ** 4) - (
+        c["alpha_pv"] * front["albedo"] + c["eps_pv"] * front["earth_ir"]
+        + c["eps_rad"] * back["earth_ir"])
+    rel = computed / published - 1.0
+    note = (f"own assumptions (his calculator's defaults: bifacial panel, PV side α 0.92 / "
+            f"ε 0.85, radiator side ε 0.90, 550 km, β 90°, his Earth view factors "
+            f"{vfa:.4f} / {vfb:.4f} per side, albedo on the PV side only × cos β): at his "
+            f"equilibrium {t:.2f} K the toolkit's balance nets {computed:.0f} W/m² against "
+            f"α·S = {published:.0f} ({100 * rel:+.2f} %); self-consistent "
+            f"{sc:.0f} W/m²: the toolkit's exact orbit-averaged view factors of a sun-pointing "
+            f"plate at β 90° are {front['view_factor']:.3f} / {back['view_factor']:.3f} "
+            f"(his floor underestimates them ~{back['view_factor'] / vfb:.0f}×) → "
+            f"{env_only:.0f}; end-of-life white on the radiator side (α "
+            f"{EOL_WHITE['alpha']}, ε {EOL_WHITE['epsilon']}) → {sc:.0f}. To reject its "
+            f"{published:.0f} W/m² the panel must run at {t_needed:.1f} K "
+            f"({t_needed - t:+.1f} K; the independent port of Lee-Odinson finds +6.35 K for "
+            f"the view factors alone). The calculator has no coolant path: the chips sit "
+            f"on a panel at that temperature plus their own drop")
+    return {"name": "McCalip 'Space Datacenters' calculator, bifacial sun-tracking panel "
+                    "(default case)",
+            "source": ("A. McCalip, github.com/andrewmccalip/thoughts, static/js/math.js "
+                       "(MIT), defaults; output 335.75 K reproduced by D. Lee-Odinson, "
+                       "orbital-thermal-bounds, docs/mccalip-replication.md "
+                       "(docs/references.md)"),
+            "published_w_m2": published, "computed_w_m2": computed,
+            "self_consistent_w_m2": sc, "note": note,
+            "details": {"published_basis": "derived: α·S at the calculator's default "
+                                           "equilibrium 335.75 K (its output)",
+                        "own_assumptions": dict(c), "view_factors_own": [vfa, vfb],
+                        "computed_vs_published_rel": rel,
+                        "reproduced_within_5pct": abs(rel) <= 0.05,
+                        "expected_reproducible": True,
+                        "implied_surface_temperature_k": t_needed,
+                        "self_consistent": {"incident_w_m2": [front, back],
+                                            "absorbed_w_m2": env_sc,
+                                            "epsilon_radiator_side": e_b,
+                                            "alpha_radiator_side": a_b},
+                        "steps_w_m2": {"own_assumptions": computed,
+                                       "with_toolkit_environment": env_only,
+                                       "plus_eol_coatings": sc}}}
+
+
 def _iss_attitude(sun, nadir, theta):
     """Radiator rotated about the truss (orbit normal) to stay edge-on to the Sun's in-plane
     direction: normal in the orbit plane, perpendicular to the Sun's projection."""
@@ -319,4 +424,4 @@ def _describe(sc: dict) -> str:
 def published_designs() -> list[dict]:
     """The contract list ``[{name, source, published_w_m2, computed_w_m2,
     self_consistent_w_m2, note, details}]`` for every design in :data:`DESIGNS`."""
-    return [reproduce(d) for d in DESIGNS]
+    return [reproduce(d) for d in DESIGNS] + [reproduce_bifacial()]

@@ -102,9 +102,13 @@ def mass_budget(design: SatelliteDesign, sat: Satellite) -> dict[str, float]:
     per = sum(b.density_kg_m3 * b.volume_m3 for b in (pk.die, pk.lid, pk.cold_plate)
               if b is not None)
     packages = design.n_packages * per
-    total = panel + wings + tube + coolant + packages
+    # placement (issue 14): hinges of deployed wings, the radiator boom
+    from thermosat.satellite.placement import placement_mass
+
+    pm = placement_mass(design)
+    total = panel + wings + tube + coolant + packages + pm["hinges_kg"] + pm["boom_kg"]
     return {"panel_kg": panel, "wings_kg": wings, "tubing_kg": tube, "coolant_kg": coolant,
-            "packages_kg": packages, "total_kg": total}
+            "packages_kg": packages, **pm, "total_kg": total}
 
 
 @dataclass

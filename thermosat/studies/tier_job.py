@@ -186,6 +186,56 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
     return out
 
 
+def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say):
+    """Size the other placements (:func:`thermosat.studies.trades.run_trades`) with a
+    progress bar each; returns (trade, the chosen sizing, its varied area)."""
+    from thermosat.common.progress import bar
+    from thermosat.satellite.placement import vary_of
+    from thermosat.studies.trades import run_trades
+
+    bars = []
+
+    def factory(p):
+        b = bar(total=None, desc=f"{tier}: trade {p}", unit="solve")
+        bars.append(b)
+
+        def on_eval(r):
+            b.update()
+            b.set_postfix_str(f"radiator {r['radiator_area_m2']:.1f} m², junction "
+                              f"{r['junction_max_k']:.2f} K", refresh=False)
+        return on_eval
+
+    try:
+        trade = run_trades(design, demand_w, placements, area_bounds_m2=area_bounds_m2,
+                           first=sizing, say=lambda m: say(f"{tier}: {m}"),
+                           progress_factory=factory)
+    finally:
+        for b in bars:
+            b.close()
+    chosen = trade["chosen"]
+    if chosen is not None and chosen != sizing.design.placement:
+        say(f"{tier}: trade winner: {chosen} (highest W/kg among the feasible placements)")
+        return trade, trade["sizings"][chosen], vary_of(chosen)
+    return trade, sizing, vary
+
+
+def _uncertainty(tier, sizing, demand_w, n, say) -> dict:
+    """The uncertainty keys of the row (one coupled solve per bar step)."""
+    from thermosat.common.progress import bar
+    from thermosat.studies.uncertainty_surrogate import surrogate_study
+
+    say(f"{tier}: uncertainty, {n} samples (surrogate from ≤ 2 coupled solves per input, "
+        "2 checked in full)")
+    with bar(total=None, desc=f"{tier}: uncertainty", unit="solve") as b:
+        u = surrogate_study(sizing, demand_w, n, progress=b.update)
+    err = max((abs(c["margin_error_k"]) for c in u["check"]), default=float("nan"))
+    say(f"{tier}: P95 required area {u['area_p95_m2'] or float('nan'):.1f} m² "
+        f"(nominal {u['area_nominal_m2']:.1f} m²); surrogate check: worst margin error "
+        f"{err:.2f} K over {len(u['check'])} full solves")
+    return {"area_p95_m2": u["area_p95_m2"], "uncertainty_samples": u["uncertainty_samples"],
+            "uncertainty": u}
+
+
 def _add_shared_keys(row: dict, sizing: SizingResult) -> None:
     """The keys ``solve`` writes too (studies/vocabulary.py); the contract's keys win."""
     from thermosat.studies.vocabulary import shared_keys
@@ -199,13 +249,20 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              vary: str = "wings", area_bounds_m2=(1.0, 5000.0), n_orbits: float = 1.0,
              steps: int = 120, curve: bool = True, renders: bool = True,
              progress=None, cold_design: SatelliteDesign | None = None,
-             orbit_design: SatelliteDesign | None = None) -> dict:
+             orbit_design: SatelliteDesign | None = None,
+             placements=None, uncertainty_samples: int = 0) -> dict:
     """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
 
     ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
     environment, or None) is checked steady with the sized areas
     (:func:`thermosat.studies.bounding.cold_check`) and fills the row's ``cold_case`` keys;
     ``orbit_design`` (or None = the sizing case) is the environment of the repeating orbit.
+    ``placements`` (issue 14): radiator placements to size and trade
+    (:mod:`thermosat.studies.trades`); the feasible one with the highest W/kg is the answer
+    every later step (cold check, orbit, renders) runs on. None or empty: ``design``'s own.
+    ``uncertainty_samples`` > 0: the uncertainty study of the answer
+    (:func:`thermosat.studies.uncertainty_surrogate.surrogate_study`) fills ``area_p95_m2``,
+    ``uncertainty_samples`` and ``uncertainty``.
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -223,13 +280,30 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                 f"{r['cell_area_m2']:7.1f} m² → junction {r['junction_max_k']:.2f} K"
                 f", coolant min {r['coolant_min_k']:.2f} K")
 
+        if placements:  # the trade sizes each placement with its own varied area
+            from thermosat.satellite.placement import vary_of
+
+            vary = vary_of(design.placement)
         sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
                              progress=on_eval)
+    trade = None
+    if placements:
+        trade, sizing, vary = _trade(tier, design, demand_w, placements, sizing, vary,
+                                     area_bounds_m2, say)
     row = contract_row(tier, design, sizing)
+    row["placement"] = sizing.design.placement  # issue 14
+    row["panel_back_mli"] = bool(sizing.design.panel_back_mli)
+    if trade is not None:
+        row["trades"] = trade["rows"]
+        row["trade_notes"] = trade["notes"]
+        row["trade_time_s"] = trade["time_s"]
     _add_shared_keys(row, sizing)
     if "energy_balance" in row["violations"]:
         row["message"] += (f"; WARNING: energy imbalance {row['energy_balance_rel']:.1e} is above "
                            f"the tolerance {row['energy_tolerance_rel']:.0e}")
+    row["area_p95_m2"], row["uncertainty_samples"] = None, 0
+    if uncertainty_samples and sizing.feasible:
+        row.update(_uncertainty(tier, sizing, demand_w, uncertainty_samples, say))
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")
