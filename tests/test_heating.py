@@ -1,6 +1,9 @@
 """Orbital heating on the satellite's own geometry (thermosat.satellite.heating).
 
-Design: the default VLEO case on the coarse mesh of tests/test_satellite.py. Physics checked:
+Design: the default VLEO case on the coarse mesh of tests/test_satellite.py with the wings
+hung beside the panel (``placement="beside"``, facing each other across the panel back: the
+geometry with the most blockage; the default outboard wings are checked separately). Physics
+checked:
 faces that nothing blocks and nothing lights (the wings' outer faces) keep the isolated-plate
 flux exactly; the panel back, which sees the wings and the bus over part of its hemisphere,
 loses Earth IR; the solar band conserves energy (absorbed + escaped = incident); the loads
@@ -18,7 +21,7 @@ from thermosat.physics.facet_environment import facet_fluxes, solar_band_absorbe
 from thermosat.satellite import heating
 from thermosat.satellite.satellite import Satellite
 
-COARSE = {"element_size_m": 2.5, "package_mesh_density": 2}
+COARSE = {"element_size_m": 2.5, "package_mesh_density": 2, "placement": "beside"}
 
 
 @pytest.fixture(scope="module")

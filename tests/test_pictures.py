@@ -163,8 +163,33 @@ def test_directions_at_noon_and_off_noon():
         assert abs(d["nadir"] @ normal) < 1e-9
 
 
-def test_satellite_pictures_have_arrows_scale_bar_and_both_wings(hot_case, tmp_path):
+@pytest.fixture(scope="module")
+def beside_case():
+    """The wings hung beside the panel, facing each other: the placement in which one wing
+    can hide behind the panel or the other wing."""
+    from thermosat.case.defaults import default_design
+    from thermosat.satellite.satellite import Satellite
+
+    sat = Satellite(default_design("vleo", element_size_m=2.5, package_mesh_density=2,
+                                   placement="beside"))
+    return sat, sat.solve_steady()
+
+
+def test_default_satellite_picture_is_drawn(hot_case, tmp_path):
+    """The default (outboard) placement is long and slender: the render fills less of the
+    window, but every body and both arrows are drawn."""
     sat, res = hot_case
+    files = sv.render_satellite(sat, res, tmp_path, title="VLEO", window_size=(900, 600))
+    im = rgb(files["render_radiators"])
+    assert drawn(im).mean() > 0.04
+    assert len(np.unique((im * 255).astype(np.uint8).reshape(-1, 3), axis=0)) > 500
+    assert n_pixels_of(im, render.ARROW_COLOURS[0]) > 200  # Sun
+    assert n_pixels_of(im, render.ARROW_COLOURS[1]) > 200  # nadir
+    assert n_pixels_of(im, render.SCALE_BAR_COLOUR) > 200
+
+
+def test_satellite_pictures_have_arrows_scale_bar_and_both_wings(beside_case, tmp_path):
+    sat, res = beside_case
     files = sv.render_satellite(sat, res, tmp_path, title="VLEO", window_size=(900, 600))
     im = rgb(files["render_radiators"])
     assert drawn(im).mean() > 0.1

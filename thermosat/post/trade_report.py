@@ -96,11 +96,11 @@ def uncertainty_section(r: dict) -> list[str]:
     md = ["", f"Uncertainty ({u.get('method', '')}): {r.get('uncertainty_samples', 0)} "
               f"samples, P95 required radiator area {_n(r.get('area_p95_m2'))} m² against "
               f"{_n(u.get('area_nominal_m2'))} m² nominal."]
-    if u.get("check"):
-        ch = u["check"]
-        md.append(f"Surrogate check at this run: {len(ch)} samples solved in full at the "
-                  f"sized area, worst margin error "
-                  f"{max(abs(c['margin_error_k']) for c in ch):.2f} K.")
+    errs = [c for c in u.get("check") or [] if c.get("area_error_rel") is not None]
+    if errs:
+        md.append(f"Check at this run: {len(errs)} sample(s) re-sized in full; the area from "
+                  f"the margin slope is within "
+                  f"{100 * max(abs(c['area_error_rel']) for c in errs):.1f} % of it.")
     rk = u.get("ranking") or []
     if rk:
         md.append("Inputs that move the area most: " + ", ".join(

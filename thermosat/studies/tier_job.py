@@ -224,14 +224,15 @@ def _uncertainty(tier, sizing, demand_w, n, say) -> dict:
     from thermosat.common.progress import bar
     from thermosat.studies.uncertainty_surrogate import surrogate_study
 
-    say(f"{tier}: uncertainty, {n} samples (surrogate from ≤ 2 coupled solves per input, "
-        "2 checked in full)")
-    with bar(total=None, desc=f"{tier}: uncertainty", unit="solve") as b:
+    say(f"{tier}: uncertainty, {n} samples (one coupled solve each at the sized design, "
+        "one re-sized in full as a check)")
+    with bar(total=n + 1, desc=f"{tier}: uncertainty", unit="solve") as b:
         u = surrogate_study(sizing, demand_w, n, progress=b.update)
-    err = max((abs(c["margin_error_k"]) for c in u["check"]), default=float("nan"))
+    errs = [abs(c["area_error_rel"]) for c in u["check"] if c["area_error_rel"] is not None]
     say(f"{tier}: P95 required area {u['area_p95_m2'] or float('nan'):.1f} m² "
-        f"(nominal {u['area_nominal_m2']:.1f} m²); surrogate check: worst margin error "
-        f"{err:.2f} K over {len(u['check'])} full solves")
+        f"(nominal {u['area_nominal_m2']:.1f} m²); check: area from the margin slope within "
+        + (f"{100 * max(errs):.1f} % of {len(errs)} full re-sizing(s)" if errs else
+           "— (no feasible sample re-sized)"))
     return {"area_p95_m2": u["area_p95_m2"], "uncertainty_samples": u["uncertainty_samples"],
             "uncertainty": u}
 

@@ -1,25 +1,29 @@
-"""Uncertainty of the required radiator area in the main job (issue 14 item 3): a surrogate
-built from coupled solves at the sized design, checked against full solves in the run.
+"""Uncertainty of the required radiator area in the main job (issue 14 item 3): every sample
+solved in full at the sized design, its area from the sizing's own margin–area slope.
 
 A full re-sizing per sample (:mod:`thermosat.studies.uncertainty`, ~6 coupled solves each)
 costs ~6 × 64 solves per tier; the main job cannot afford it. Instead:
 
-1. **Margin model.** The worst margin the sizing drives to zero, ``m`` = min(junction, boil)
-   (K), is modelled at the sized areas as the nominal margin plus one-at-a-time effects,
-   ``m(x) = m₀ + Σᵢ gᵢ(xᵢ)``, each ``gᵢ`` the quadratic through the nominal point and two
-   coupled solves with input ``i`` moved alone (to both ends of its range, or to the middle
-   and the far end when the nominal sits at an end). Interactions between inputs are left out;
-   an input that does not change the design (a coating without end-of-life data) costs no
-   solve and has ``gᵢ = 0``.
-2. **Area from margin.** A radiator's temperature goes as (Q/A)^(1/4), so the margin is
-   nearly linear in ``s = A^(−1/4)``: ``m(A) ≈ m₀ + k (s − s₀)``, with ``k`` the
-   least-squares slope through the sizing's own evaluations within a factor 1.5 of the sized
-   area (the root finding's iterates). The required area of a sample is where its margin
-   reaches zero: ``A = (s₀ − m(x)/k)^(−4)``.
-3. **Check in the run.** ``n_check`` samples are solved in full (one coupled solve each, all
-   inputs applied together, at the sized areas) and their margins compared with the model's:
-   ``check`` gives the error of each (K). ``tests/test_uncertainty_surrogate.py`` compares the
-   surrogate's area with full re-sizings.
+1. **Margin of each sample, in full.** The worst margin the sizing drives to zero,
+   ``m`` = min(junction, boil) (K), is computed for every sample by a coupled steady solve
+   at the sized areas with all of the sample's inputs applied together (no model of the
+   margin: interactions and non-smooth responses are in it), under the sized design's power
+   management (:func:`sample_margin`: compute capped at the demand, the surplus shunted).
+2. **Area from margin** (the only approximation). A radiator's temperature goes as
+   (Q/A)^(1/4), so the margin is nearly linear in ``s = A^(−1/4)``:
+   ``m(A) ≈ m₀ + k (s − s₀)``, with ``k`` the least-squares slope through the sizing's own
+   evaluations within a factor 1.5 of the sized area (the root finding's iterates). The
+   required area of a sample is where its margin reaches zero: ``A = (s₀ − m/k)^(−4)``.
+3. **Check in the run.** ``n_check`` samples are re-sized in full (warm-started from the
+   nominal answer) and their areas compared with the slope's: ``check`` gives the relative
+   error of each. ``tests/test_uncertainty_surrogate.py`` compares more samples.
+
+Measured (VLEO, 6 Dec): the one-at-a-time quadratic margin model used before missed full
+solves by up to 2.8 K, because the response to β was not quadratic (margin −5.7 K at 45°,
+−8.8 K at 60°, −9.2 K at 81°, −7.1 K at 90°): with the cells fixed at their sized area, a
+panel that runs cooler at high β made more power and the chips burned all of it, above the
+demand they were sized for. Solving every sample, with compute capped at the demand,
+removes both errors.
 
 Samples are a Latin hypercube (:func:`thermosat.studies.uncertainty.sample_inputs`) over
 :data:`thermosat.studies.uncertainty.DEFAULT_INPUTS`; a sample whose chips would run above
@@ -35,11 +39,10 @@ from dataclasses import replace
 import numpy as np
 
 from thermosat.satellite.satellite import Satellite
-from thermosat.studies.uncertainty import (DEFAULT_INPUTS, apply_inputs, design_fingerprint,
-                                           empirical_p95, rank_inputs, sample_inputs)
+from thermosat.studies.uncertainty import (DEFAULT_INPUTS, apply_inputs, empirical_p95,
+                                           rank_inputs, sample_inputs)
 
-__all__ = ["inputs_for", "margin_of", "area_slope", "build_surrogate", "surrogate_area",
-           "surrogate_margin",
+__all__ = ["inputs_for", "margin_of", "area_slope", "area_from_margin", "sample_margin",
            "surrogate_study"]
 
 
@@ -82,102 +85,89 @@ def area_slope(sizing) -> float:
     return k
 
 
-def _solve_margin(design, demand_w, base_demand_w):
-    d = replace(design, cell_area_m2=design.cell_area_m2 * demand_w / base_demand_w)
-    return margin_of(Satellite(d).solve_steady())
-
-
-def build_surrogate(sizing, demand_w: float, inputs, progress=None) -> dict:
-    """The one-at-a-time quadratic margin model at ``sizing``'s design (see the module
-    docstring); ``progress()`` after each coupled solve."""
-    d0 = sizing.design
-    m0 = margin_of(sizing.result)
-    fp0 = design_fingerprint(d0, demand_w)
-    terms = []
-    for inp in inputs:
-        x0 = float(inp.nominal(d0)) if inp.nominal else 0.5 * (inp.low + inp.high)
-        x0 = min(max(x0, inp.low), inp.high)
-        span = inp.high - inp.low
-        if x0 - inp.low <= 1e-9 * span:
-            nodes = (0.5 * (inp.low + inp.high), inp.high)
-        elif inp.high - x0 <= 1e-9 * span:
-            nodes = (0.5 * (inp.low + inp.high), inp.low)
-        else:
-            nodes = (inp.low, inp.high)
-        vals = []
-        for v in nodes:
-            d, dem = apply_inputs(d0, demand_w, {inp.name: v}, [inp])
-            if design_fingerprint(d, dem) == fp0:
-                vals = None
-                break
-            vals.append(_solve_margin(d, dem, demand_w) - m0)
-            if progress:
-                progress()
-        if vals is None:
-            coef = (0.0, 0.0, 0.0)
-        else:
-            coef = tuple(np.polyfit([x0, *nodes], [0.0, *vals], 2))
-        terms.append({"input": inp.name, "nominal": x0, "nodes": list(nodes),
-                      "delta_margin_k": vals, "coef": coef})
-    return {"m0_k": m0, "slope_k": area_slope(sizing), "area0_m2": d0.radiator_area_m2,
-            "terms": terms}
-
-
-def surrogate_margin(model: dict, values: dict) -> float:
-    m = model["m0_k"]
-    for t in model["terms"]:
-        if t["input"] in values:
-            m += float(np.polyval(t["coef"], values[t["input"]]))
-    return m
-
-
-def surrogate_area(model: dict, values: dict) -> float:
-    """Required radiator area (m²) of a sample from the margin model."""
-    s0 = model["area0_m2"] ** -0.25
-    s = s0 - surrogate_margin(model, values) / model["slope_k"]
+def area_from_margin(area0_m2: float, margin0_k: float, slope_k: float,
+                     margin_k: float) -> float:
+    """Required radiator area (m²) of a design whose margin at the sized area ``area0_m2``
+    is ``margin_k`` (K), on the line ``m = m₀ + k (A^(−1/4) − A₀^(−1/4))`` through the
+    sized point (``margin0_k``); inf when no area reaches a zero margin."""
+    s = area0_m2 ** -0.25 - (margin_k - margin0_k) / slope_k
     return s ** -4 if s > 0 else float("inf")
 
 
+def sample_margin(design, demand_w: float, base_demand_w: float,
+                  demand_rtol: float = 2e-3) -> float:
+    """Margin (K) of one sample's design at the sized areas (one or two coupled steady solves).
+
+    The sample runs the sized design's power management: the chips take at most the
+    sample's demand (a panel that makes more, e.g. cooler at high β, shunts the surplus
+    instead of overdriving the chips); the cells start scaled with the demand and, if they
+    then deliver less than the demand (by more than ``demand_rtol``), are enlarged by
+    demand / delivered once more, as the sizing would.
+    """
+    d = replace(design, cell_area_m2=design.cell_area_m2 * demand_w / base_demand_w)
+    for attempt in range(2):
+        sat = Satellite(d)
+        sat.rated_compute_w = demand_w
+        res = sat.solve_steady()
+        got = res.power["compute_w"]
+        if got >= demand_w * (1.0 - demand_rtol) or got <= 0 or attempt:
+            return margin_of(res)
+        d = replace(d, cell_area_m2=d.cell_area_m2 * demand_w / got)
+    raise AssertionError("unreachable")
+
+
 def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int = 0,
-                    n_check: int = 2, inputs=DEFAULT_INPUTS, progress=None) -> dict:
+                    n_check: int = 1, inputs=DEFAULT_INPUTS, progress=None) -> dict:
     """The main job's uncertainty study of one tier's chosen design (see the module
     docstring): ``area_p95_m2``, ``uncertainty_samples``, the samples, the ranking of the
-    inputs, the in-run check and the cost."""
+    inputs, the in-run check and the cost. ``progress()`` after each coupled solve."""
+    from thermosat.satellite.placement import vary_of
+    from thermosat.studies.sizing import size_design
+
     t0 = time.perf_counter()
     d0 = sizing.design
     used = inputs_for(d0, demand_w, inputs)
-    model = build_surrogate(sizing, demand_w, used, progress)
+    m0 = margin_of(sizing.result)
+    k = area_slope(sizing)
+    a0 = d0.radiator_area_m2
     rated = d0.package.rated_power_w
     samples = []
     for v in sample_inputs(used, n_samples, seed):
-        _, dem = apply_inputs(d0, demand_w, v, used)
+        d, dem = apply_inputs(d0, demand_w, v, used)
         over = rated is not None and dem / d0.n_packages > rated * (1 + 1e-9)
-        a = None if over else surrogate_area(model, v)
+        m = None if over else sample_margin(d, dem, demand_w)
+        a = None if m is None else area_from_margin(a0, m0, k, m)
         a = None if a is not None and not math.isfinite(a) else a
         samples.append({"values": v, "feasible": a is not None, "radiator_area_m2": a,
-                        "margin_at_sized_area_k": surrogate_margin(model, v)})
+                        "margin_at_sized_area_k": m})
+        if progress:
+            progress()
     check = []
-    for smp in samples[:n_check]:
+    bounds = (0.25 * a0, 4.0 * a0)
+    for smp in [s for s in samples if s["feasible"]][:n_check]:
         d, dem = apply_inputs(d0, demand_w, smp["values"], used)
-        full = _solve_margin(d, dem, demand_w)
-        check.append({"values": smp["values"], "margin_full_k": full,
-                      "margin_surrogate_k": smp["margin_at_sized_area_k"],
-                      "margin_error_k": smp["margin_at_sized_area_k"] - full,
-                      "area_from_full_margin_m2": (model["area0_m2"] ** -0.25
-                                                   - full / model["slope_k"]) ** -4})
+        full = size_design(replace(d, cell_area_m2=d.cell_area_m2 * dem / demand_w), dem,
+                           vary=vary_of(d0.placement),
+                           area_bounds_m2=bounds, initial_area_m2=smp["radiator_area_m2"],
+                           initial_cell_area_m2=d0.cell_area_m2 * dem / demand_w)
+        a_full = full.design.radiator_area_m2 if full.feasible else None
+        check.append({"values": smp["values"], "area_from_slope_m2": smp["radiator_area_m2"],
+                      "area_resized_m2": a_full, "resize_solves": len(full.evaluations),
+                      "area_error_rel": (smp["radiator_area_m2"] / a_full - 1.0)
+                      if a_full else None})
         if progress:
             progress()
     areas = [s["radiator_area_m2"] for s in samples]
     ranking = rank_inputs([{"values": s["values"], "feasible": s["feasible"],
                             "radiator_area_m2": s["radiator_area_m2"]} for s in samples],
                           used)
-    return {"method": "one-at-a-time quadratic margin surrogate at the sized design, area from "
-                      "the sizing's margin slope in A^(-1/4) (thermosat.studies."
+    return {"method": "each sample solved in full at the sized design; its area from the "
+                      "sizing's margin slope in A^(-1/4) (thermosat.studies."
                       "uncertainty_surrogate)",
-            "uncertainty_samples": len(samples), "area_nominal_m2": d0.radiator_area_m2,
+            "uncertainty_samples": len(samples), "area_nominal_m2": a0,
             "area_p95_m2": empirical_p95(areas), "samples": samples, "check": check,
-            "ranking": ranking, "model": model,
+            "ranking": ranking, "margin0_k": m0, "slope_k": k,
             "inputs": [{"name": i.name, "low": i.low, "high": i.high, "unit": i.unit,
                         "source": i.source} for i in used],
-            "coupled_solves": sum(len(t["delta_margin_k"] or []) for t in model["terms"])
-            + len(check), "time_s": time.perf_counter() - t0}
+            "coupled_solves": len(samples) + sum(c["resize_solves"] for c in check),
+            "time_s": time.perf_counter() - t0}
