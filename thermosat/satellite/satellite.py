@@ -12,6 +12,7 @@ environment and the sink, and there is no bus.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 import numpy as np
@@ -53,6 +54,11 @@ class Satellite:
     """A satellite built into one :class:`Model` from a :class:`SatelliteDesign`."""
 
     def __init__(self, design: SatelliteDesign):
+        # a built satellite holds reference cycles (loads are closures on it) around its
+        # large arrays; studies build hundreds in a row, and Python's cycle collector runs
+        # too rarely to see the arrays: collect the dead ones before building another
+        # (measured: +30 MB per coarse solve without it, flat with it)
+        gc.collect()
         self.design = d = design
         self.model = Model()
         env = OrbitEnvironment(d.orbit, attitude="sun_pointing", solar_constant=d.solar_constant_w_m2,
