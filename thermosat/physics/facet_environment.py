@@ -27,6 +27,14 @@ solar-band irradiance diffusely; the radiosity of the solar band solves
 Radiation Heat Transfer*, 6th ed., §5.3 net-radiation method for a single band with
 external irradiation), and the facet absorbs ``α (E + F J)``.
 
+Specular reflection (mirror-like coatings, ``specular_reflectance`` ρ_s > 0): the direct
+sunlight a facet reflects specularly, ``ρ_s · solar``, leaves as a beam along the mirror image
+of the Sun direction and lands on the first facet it meets (one bounce,
+:func:`thermosat.radiation.raytrace.specular_sun`), which receives it as ``specular``
+irradiance; that beam is taken out of the mirror's diffuse radiosity (``beam`` of
+:func:`solar_band_absorbed`). Albedo and light reflected onto a mirror are reflected
+diffusely (they arrive from many directions; assumption).
+
 All directions are in the mesh's (body) frame.
 """
 from __future__ import annotations
@@ -41,7 +49,7 @@ import scipy.sparse.linalg as spla
 from thermosat.common.errors import InputError
 from thermosat.physics.albedo import albedo_factor_cap, check_albedo_model
 from thermosat.physics.earth_view import plate_view_factor_H
-from thermosat.radiation.raytrace import RayScene, earth_blockage, sun_fraction
+from thermosat.radiation.raytrace import RayScene, earth_blockage, specular_sun, sun_fraction
 
 __all__ = ["FacetFluxes", "facet_fluxes", "solar_band_absorbed"]
 
@@ -63,16 +71,31 @@ class FacetFluxes:
     sunlit: np.ndarray
     n_rays: int = 0
     seconds: float = 0.0
+    #: direct sunlight received from mirror facets' beams (W/m²) and the beam each mirror
+    #: facet sends (W/m² of the mirror); zeros without specular surfaces
+    specular: np.ndarray | None = None
+    beam: np.ndarray | None = None
+    #: fraction of the mirrors' beam power that leaves to space
+    beam_to_space: float = 0.0
+
+    def __post_init__(self):
+        if self.specular is None:
+            self.specular = np.zeros_like(self.solar)
+        if self.beam is None:
+            self.beam = np.zeros_like(self.solar)
 
     def absorbed(self, alpha, epsilon) -> np.ndarray:
-        """``α (solar + albedo) + ε earth_ir`` per facet (no reflection between facets)."""
-        return np.asarray(alpha) * (self.solar + self.albedo) + np.asarray(epsilon) * self.earth_ir
+        """``α (solar + albedo + specular) + ε earth_ir`` per facet (no diffuse reflection
+        between facets)."""
+        return (np.asarray(alpha) * (self.solar + self.albedo + self.specular)
+                + np.asarray(epsilon) * self.earth_ir)
 
 
 def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False,
                  cos_sun_zenith: float = 1.0, solar_constant: float, albedo: float,
                  earth_ir: float, blockage: bool = True, n_u: int = 8, n_phi: int = 32,
-                 seed: int = 0, albedo_model: str = "subsatellite") -> FacetFluxes:
+                 seed: int = 0, albedo_model: str = "subsatellite",
+                 specular_reflectance=None) -> FacetFluxes:
     """Incident fluxes on the scene's facets at one orbit point.
 
     Parameters
@@ -84,6 +107,8 @@ def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False
     n_u, n_phi, seed : Earth-cone strata per sample point and jitter seed
     albedo_model : ``"subsatellite"`` (``F · cos⁺θ_ss``, from ``cos_sun_zenith``) or
         ``"cap"`` (integrated over the visible cap from ``sun`` and ``nadir``)
+    specular_reflectance : (nf,) or scalar ρ_s, the specular part of each facet's
+        solar-band reflectance (needs ``blockage``; None or 0: all diffuse)
     """
     model = check_albedo_model(albedo_model)
     if not (H > 1.0 and math.isfinite(H)):
@@ -115,13 +140,24 @@ def facet_fluxes(scene: RayScene, sun, nadir, *, H: float, eclipse: bool = False
         G *= np.divide(F, F_iso, out=np.zeros(nf), where=F_iso > 0.0)
     else:
         G = F * max(float(cos_sun_zenith), 0.0)
-    return FacetFluxes(solar=S * np.clip(cos_i, 0.0, None) * lit,
-                       albedo=S * float(albedo) * G,
+    solar = S * np.clip(cos_i, 0.0, None) * lit
+    spec = beam = None
+    to_space = 0.0
+    if specular_reflectance is not None and np.any(np.asarray(specular_reflectance) > 0.0) \
+            and not eclipse:
+        if not blockage:
+            raise InputError("specular_reflectance: needs blockage=True (ray-traced beams)")
+        rs = np.broadcast_to(np.asarray(specular_reflectance, float), (nf,))
+        spec, to_space = specular_sun(scene, s, rs)
+        spec = S * spec
+        beam = rs * solar
+    return FacetFluxes(solar=solar, albedo=S * float(albedo) * G,
                        earth_ir=float(earth_ir) * F, view_factor=F, view_factor_isolated=F_iso,
-                       view_factor_stderr=err, sunlit=lit, n_rays=n_rays, seconds=seconds)
+                       view_factor_stderr=err, sunlit=lit, n_rays=n_rays, seconds=seconds,
+                       specular=spec, beam=beam, beam_to_space=to_space)
 
 
-def solar_band_absorbed(E, alpha, F: sp.spmatrix) -> tuple[np.ndarray, np.ndarray]:
+def solar_band_absorbed(E, alpha, F: sp.spmatrix, beam=None) -> tuple[np.ndarray, np.ndarray]:
     """Solar-band absorbed flux with diffuse inter-reflection, all bounces.
 
     Parameters
@@ -129,12 +165,15 @@ def solar_band_absorbed(E, alpha, F: sp.spmatrix) -> tuple[np.ndarray, np.ndarra
     E : (nf,) incident solar-band irradiance (direct + albedo), W/m²
     alpha : (nf,) solar absorptance; the reflectance is ``1 − α`` (opaque, diffuse)
     F : (nf, nf) diffuse view factors ``F_ij`` of the same facets
+    beam : (nf,) W/m² that each facet reflects specularly as a traced beam (taken out of its
+        diffuse radiosity; the receivers have it in ``E``); None: all diffuse
 
     Returns
     -------
     (absorbed (nf,) W/m², radiosity J (nf,) W/m²): ``J = ρ (E + F J)``, absorbed
-    ``α (E + F J)``. The energy balance ``Σ A α (E + FJ) + Σ A J (1 − Σ_j F_ij) = Σ A E``
-    holds to the solver tolerance (what is not absorbed leaves to space).
+    ``α (E + F J)``; with ``beam``, ``J = ρ (E + F J) − beam``. The energy balance
+    ``Σ A α (E + FJ) + Σ A J (1 − Σ_j F_ij) + Σ A beam = Σ A E`` holds to the solver
+    tolerance (what is not absorbed leaves to space or as beams).
     """
     E = np.asarray(E, dtype=float)
     a = np.broadcast_to(np.asarray(alpha, dtype=float), E.shape)
@@ -143,6 +182,7 @@ def solar_band_absorbed(E, alpha, F: sp.spmatrix) -> tuple[np.ndarray, np.ndarra
     rho = 1.0 - a
     Fm = sp.csr_matrix(F)
     M = (sp.identity(E.size, format="csr") - sp.diags(rho) @ Fm).tocsc()
-    J = spla.spsolve(M, rho * E)
+    rhs = rho * E if beam is None else rho * E - np.asarray(beam, dtype=float)
+    J = spla.spsolve(M, rhs)
     H = E + Fm @ J
     return a * H, J

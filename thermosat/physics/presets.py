@@ -30,15 +30,19 @@ __all__ = ["Coating", "CellTechnology", "Layer", "COATINGS", "CELLS", "coating",
 
 @dataclass(frozen=True)
 class Coating:
-    """Surface optical properties: solar absorptance α and IR emissivity ε (both in [0, 1])."""
+    """Surface optical properties: solar absorptance α and IR emissivity ε (both in [0, 1]);
+    ``specular`` is the part (0 … 1) of the solar-band reflectance 1 − α that is specular
+    (mirror-like: OSR, silver Teflon); the rest reflects diffusely."""
 
     name: str
     alpha: float
     epsilon: float
     source: str = ""
+    specular: float = 0.0
 
     def __post_init__(self):
-        for field, v in (("alpha", self.alpha), ("epsilon", self.epsilon)):
+        for field, v in (("alpha", self.alpha), ("epsilon", self.epsilon),
+                         ("specular", self.specular)):
             if not 0.0 <= v <= 1.0:
                 raise InputError(f"coating {self.name!r}: {field} = {v} is outside [0, 1]")
 
@@ -98,11 +102,14 @@ COATINGS: dict[str, Coating] = {c.name: c for c in [
     Coating("z93_eol", 0.22, 0.85, "Z-93-class white, end of life: α 0.14 → ~0.22, "
                                    "ε 0.90 → ~0.85 (docs/references.md; Gilmore 2002 ch. 5)"),
     Coating("osr_bol", 0.04, 0.74, "optical solar reflector, beginning of life α ~0.04 "
-                                   "(docs/references.md)"),
+                                   "(docs/references.md); a second-surface mirror: specular",
+            specular=1.0),
     Coating("az93", 0.15, 0.91, "AZ-93 white (docs/references.md)"),
     Coating("s13g", 0.26, 0.83, "S13G white (docs/references.md)"),
-    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (docs/references.md)"),
-    Coating("osr", 0.07, 0.74, "optical solar reflector, end of life α ~0.07 (docs/references.md)"),
+    Coating("silver_teflon", 0.08, 0.78, "silver Teflon (docs/references.md); a second-surface "
+                                         "mirror: specular", specular=1.0),
+    Coating("osr", 0.07, 0.74, "optical solar reflector, end of life α ~0.07 (docs/references.md); "
+                               "a second-surface mirror: specular", specular=1.0),
     Coating("black_paint", 0.95, 0.88, "black paint (docs/references.md)"),
     Coating("si_cells", 0.75, 0.82, "silicon cells with cover glass (docs/references.md)"),
     Coating("gaas_cells", 0.88, 0.80, "GaAs cells (docs/references.md)"),

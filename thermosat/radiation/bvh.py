@@ -23,6 +23,7 @@ __all__ = [
     "LEAF_SIZE",
     "STACK_SIZE",
     "build_bvh",
+    "first_hit_buf",
     "segment_blocked",
     "segment_blocked_buf",
     "segments_blocked",
@@ -241,6 +242,40 @@ def _safe_inv(d):
     return 1.0 / d
 
 
+@njit(cache=True, inline="always")
+def _triangle_t(v0, e1, e2, k, ox, oy, oz, dx, dy, dz, dn):
+    """Ray parameter ``t`` at which ``o + t d`` meets triangle ``k`` (Möller–Trumbore, edges
+    inclusive), or −inf when it misses or runs parallel to it."""
+    eps = 1e-10
+    ax = e1[k, 0]
+    ay = e1[k, 1]
+    az = e1[k, 2]
+    bx = e2[k, 0]
+    by = e2[k, 1]
+    bz = e2[k, 2]
+    px = dy * bz - dz * by
+    py = dz * bx - dx * bz
+    pz = dx * by - dy * bx
+    det = ax * px + ay * py + az * pz
+    scale = dn * np.sqrt(ax * ax + ay * ay + az * az) * np.sqrt(bx * bx + by * by + bz * bz)
+    if abs(det) <= 1e-13 * scale:
+        return -np.inf
+    inv = 1.0 / det
+    tx = ox - v0[k, 0]
+    ty = oy - v0[k, 1]
+    tz = oz - v0[k, 2]
+    u = (tx * px + ty * py + tz * pz) * inv
+    if u < -eps or u > 1.0 + eps:
+        return -np.inf
+    qx = ty * az - tz * ay
+    qy = tz * ax - tx * az
+    qz = tx * ay - ty * ax
+    v = (dx * qx + dy * qy + dz * qz) * inv
+    if v < -eps or u + v > 1.0 + eps:
+        return -np.inf
+    return (bx * qx + by * qy + bz * qz) * inv
+
+
 @njit(cache=True)
 def segment_blocked(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
                     ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax):
@@ -268,7 +303,6 @@ def segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_f
     sp = 0
     stack[0] = 0
     sp = 1
-    eps = 1e-10
     while sp > 0:
         sp -= 1
         node = stack[sp]
@@ -283,36 +317,48 @@ def segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_f
             f = tri_facet[k]
             if f == skip_a or f == skip_b:
                 continue
-            ax = e1[k, 0]
-            ay = e1[k, 1]
-            az = e1[k, 2]
-            bx = e2[k, 0]
-            by = e2[k, 1]
-            bz = e2[k, 2]
-            px = dy * bz - dz * by
-            py = dz * bx - dx * bz
-            pz = dx * by - dy * bx
-            det = ax * px + ay * py + az * pz
-            scale = dn * np.sqrt(ax * ax + ay * ay + az * az) * np.sqrt(bx * bx + by * by + bz * bz)
-            if abs(det) <= 1e-13 * scale:
-                continue
-            inv = 1.0 / det
-            tx = ox - v0[k, 0]
-            ty = oy - v0[k, 1]
-            tz = oz - v0[k, 2]
-            u = (tx * px + ty * py + tz * pz) * inv
-            if u < -eps or u > 1.0 + eps:
-                continue
-            qx = ty * az - tz * ay
-            qy = tz * ax - tx * az
-            qz = tx * ay - ty * ax
-            v = (dx * qx + dy * qy + dz * qz) * inv
-            if v < -eps or u + v > 1.0 + eps:
-                continue
-            t = (bx * qx + by * qy + bz * qz) * inv
+            t = _triangle_t(v0, e1, e2, k, ox, oy, oz, dx, dy, dz, dn)
             if t > tmin and t < tmax:
                 return True
     return False
+
+
+@njit(cache=True)
+def first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                  ox, oy, oz, dx, dy, dz, skip, tmax, stack):
+    """Nearest triangle that the ray ``o + t d`` (``0 < t < tmax``, ``t`` in units of ``d``)
+    meets, ignoring facet ``skip``: ``(facet index, t)``, or ``(-1, tmax)`` if none. Boxes
+    beyond the nearest hit so far are not visited. Caller-provided int64 stack."""
+    best_f = -1
+    best_t = tmax
+    if left.shape[0] == 0:
+        return best_f, best_t
+    ix = _safe_inv(dx)
+    iy = _safe_inv(dy)
+    iz = _safe_inv(dz)
+    dn = np.sqrt(dx * dx + dy * dy + dz * dz)
+    tmin = 1e-9 / max(dn, 1e-300)
+    stack[0] = 0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        node = stack[sp]
+        if not _box_hit(bmin, bmax, node, ox, oy, oz, ix, iy, iz, tmin, best_t):
+            continue
+        if left[node] >= 0:
+            stack[sp] = left[node]
+            stack[sp + 1] = right[node]
+            sp += 2
+            continue
+        for k in range(start[node], start[node] + count[node]):
+            f = tri_facet[k]
+            if f == skip:
+                continue
+            t = _triangle_t(v0, e1, e2, k, ox, oy, oz, dx, dy, dz, dn)
+            if t > tmin and t < best_t:
+                best_t = t
+                best_f = f
+    return best_f, best_t
 
 
 @njit(cache=True)

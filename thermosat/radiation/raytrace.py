@@ -34,10 +34,11 @@ import numpy as np
 from numba import njit, prange
 
 from thermosat.common.errors import InputError
-from thermosat.radiation.bvh import BVH, STACK_SIZE, build_bvh, segment_blocked_buf, triangulate_facets
+from thermosat.radiation.bvh import (BVH, STACK_SIZE, build_bvh, first_hit_buf,
+                                     segment_blocked_buf, triangulate_facets)
 from thermosat.radiation.facets import FacetGeometry, _as_facets, _facet_rules, facet_geometry
 
-__all__ = ["RayScene", "build_scene", "earth_blockage", "sun_fraction"]
+__all__ = ["RayScene", "build_scene", "earth_blockage", "specular_sun", "sun_fraction"]
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,49 @@ def _earth_kernel(sp, sw, normals, nadir, ex, ey, cos_rho, n_u, n_phi, shift, le
     return B, err, nray
 
 
+@njit(parallel=True, cache=True)
+def _specular_kernel(sp, sw, normals, sx, sy, sz, spec, length, bmin, bmax, left, right,
+                     start, count, v0, e1, e2, tri_facet):
+    """Per mirror facet and sunlit sample point: the reflected beam's power (W per unit
+    solar irradiance) and the facet it lands on first (−1: space)."""
+    nf = sp.shape[0]
+    k = sp.shape[1]
+    power = np.zeros((nf, k))
+    target = np.full((nf, k), -1, dtype=np.int64)
+    for f in prange(nf):
+        if spec[f] <= 0.0:
+            continue
+        nx = normals[f, 0]
+        ny = normals[f, 1]
+        nz = normals[f, 2]
+        cn = nx * sx + ny * sy + nz * sz
+        if cn <= 0.0:
+            continue
+        rx = sx - 2.0 * cn * nx       # mirror image of the direction toward the Sun: the
+        ry = sy - 2.0 * cn * ny       # reflected beam leaves along -(s - 2(s·n)n)
+        rz = sz - 2.0 * cn * nz
+        stack = np.empty(STACK_SIZE, dtype=np.int64)
+        for a in range(k):
+            w = sw[f, a]
+            if w <= 0.0:
+                continue
+            px = sp[f, a, 0]
+            py = sp[f, a, 1]
+            pz = sp[f, a, 2]
+            if segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
+                                   tri_facet, px, py, pz, sx * length, sy * length,
+                                   sz * length, f, f, 1e-12, 1.0, stack):
+                continue                                   # this point is in shadow
+            g, t = first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
+                                 tri_facet, px, py, pz, -rx, -ry, -rz, f, length, stack)
+            power[f, a] = spec[f] * cn * w
+            if g >= 0 and -(normals[g, 0] * rx + normals[g, 1] * ry + normals[g, 2] * rz) < 0.0:
+                target[f, a] = g                           # lands on the facet's front
+            elif g >= 0:
+                target[f, a] = -2                          # lands on a back face: absorbed
+    return power, target
+
+
 # --------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------
@@ -240,3 +284,30 @@ def earth_blockage(scene: RayScene, nadir, sin_rho: float, *, n_u: int = 8, n_ph
                                  ey, cos_rho, int(n_u), int(n_phi), shift, scene.length,
                                  *scene.bvh.arrays())
     return EarthBlockage(B, err, int(nray.sum()), time.perf_counter() - t)
+
+
+def specular_sun(scene: RayScene, sun, specular_reflectance) -> tuple[np.ndarray, float]:
+    """Direct sunlight reflected specularly (one bounce) by mirror facets onto other facets.
+
+    ``specular_reflectance`` (nf,) is the part of each facet's solar-band reflectance that is
+    specular (ρ_s = (1 − α)·specularity; 0 for diffuse surfaces). From every sunlit sample
+    point of a mirror facet the beam leaves along the mirror image of the Sun direction and
+    lands on the first facet it meets (its front side) or leaves to space.
+
+    Returns (incident irradiance (nf,) per unit solar irradiance, i.e. multiply by S (W/m²)
+    for W/m² of receiving facet; fraction of the reflected beam power that leaves to space).
+    A beam that lands on the back of a facet (the inside of a closed shell) is counted as
+    received by nothing and reported in neither.
+    """
+    s = _unit(sun)
+    rs = np.ascontiguousarray(np.broadcast_to(np.asarray(specular_reflectance, float),
+                                              (scene.n_facets,)))
+    if np.any((rs < 0.0) | (rs > 1.0)):
+        raise InputError("specular_reflectance: must be within [0, 1]")
+    power, target = _specular_kernel(scene.points, scene.weights, scene.geometry.normals,
+                                     s[0], s[1], s[2], rs, scene.length, *scene.bvh.arrays())
+    hit = target >= 0
+    received = np.bincount(target[hit], weights=power[hit], minlength=scene.n_facets)
+    total = float(power.sum())
+    to_space = float(power[target == -1].sum()) / total if total > 0.0 else 0.0
+    return received / scene.geometry.areas, to_space

@@ -10,7 +10,8 @@ face's absorbed environment flux becomes the ray-traced one
 and albedo from the part of the Earth that no body hides) plus the solar-band light that the
 other faces reflect onto it (diffuse, all bounces,
 :func:`thermosat.physics.facet_environment.solar_band_absorbed`, with the exchange's own
-view factors). It is added as one heat-flux load per face, ``env:<boundary>``, equal to
+view factors; direct sunlight on mirror-like coatings, ``Coating.specular`` > 0, is
+reflected as traced beams instead). It is added as one heat-flux load per face, ``env:<boundary>``, equal to
 (ray-traced − isolated-plate) absorbed flux averaged over the face (W/m²), so the isolated
 loads stay as they are and the change shows in the energy balance by name. The panel front
 (cells) faces the Sun, where nothing is, and keeps its isolated-plate flux (exact there).
@@ -58,19 +59,22 @@ class EnvironmentHeating:
         bus = coating(BUS_COATING)
         pf, wf = sat.panel_fluxes, sat.wing_fluxes
         # (boundary, α, ε, provider, face) of every exchange surface, in the exchange's order
-        spec = {}
+        spec, mirror = {}, {}   # mirror: specular part of each face's solar reflectance
         for r in sat.panel.spec.regions:
             c = sat.panel.spec.back_coating(r)
-            spec[f"{sat.panel.back_part}/out_back_{r}"] = (c.alpha, c.epsilon, pf, "back")
+            b = f"{sat.panel.back_part}/out_back_{r}"
+            spec[b], mirror[b] = (c.alpha, c.epsilon, pf, "back"), c.specular
         for w in sat.wings:
             c = w.spec.front_coating("radiator")
-            spec[f"{w.front_part}/out_front_radiator"] = (c.alpha, c.epsilon, wf, "front")
+            b = f"{w.front_part}/out_front_radiator"
+            spec[b], mirror[b] = (c.alpha, c.epsilon, wf, "front"), c.specular
             c = w.spec.back_coating("radiator")
-            spec[f"{w.back_part}/out_back_radiator"] = (c.alpha, c.epsilon, wf, "back")
+            b = f"{w.back_part}/out_back_radiator"
+            spec[b], mirror[b] = (c.alpha, c.epsilon, wf, "back"), c.specular
         for f in BUS_FACES:
             prov = (pf, "back") if f == "face_bottom" else (None, None) if f == "face_top" \
                 else (wf, "front")
-            spec[f"bus/{f}"] = (bus.alpha, bus.epsilon) + prov
+            spec[f"bus/{f}"], mirror[f"bus/{f}"] = (bus.alpha, bus.epsilon) + prov, bus.specular
         self.boundaries = [s.boundary for s in self.handle.surfaces]
         if set(self.boundaries) != set(spec):
             raise RuntimeError("environment heating: the exchange surfaces changed "
@@ -94,11 +98,16 @@ class EnvironmentHeating:
         nf = len(self.facets)
         self.alpha = np.empty(nf)
         self.epsilon = np.empty(nf)
+        self.specular_reflectance = np.empty(nf)
         for k, (a, e, _, _) in enumerate(self.spec):
             self.alpha[self.starts[k]:self.starts[k + 1]] = a
             self.epsilon[self.starts[k]:self.starts[k + 1]] = e
+            self.specular_reflectance[self.starts[k]:self.starts[k + 1]] = (
+                (1.0 - a) * mirror[self.boundaries[k]])
+        mirrors = self.specular_reflectance if self.specular_reflectance.any() else None
         axis = _across_axis(sat)
         self._across = np.eye(3)[axis]
+        self._mirrors = mirrors
         self._cache: dict[float, dict] = {}
         self._probe: dict[float, dict] = {}
         self._grid: np.ndarray | None = None
@@ -127,9 +136,9 @@ class EnvironmentHeating:
             self.orbit.cos_sun_zenith(th)[0]), solar_constant=d.solar_constant_w_m2,
             albedo=d.albedo, earth_ir=d.earth_ir_w_m2, albedo_model=d.albedo_model)
         ff = facet_fluxes(self.scene, sun, nadir, blockage=True, n_u=EARTH_STRATA[0],
-                          n_phi=EARTH_STRATA[1], **kw)
-        E = ff.solar + ff.albedo
-        q_sun = self._reflected(E)
+                          n_phi=EARTH_STRATA[1], specular_reflectance=self._mirrors, **kw)
+        E = ff.solar + ff.albedo + ff.specular
+        q_sun = self._reflected(E, ff.beam)
         q = q_sun + self.epsilon * ff.earth_ir
         A = self.scene.geometry.areas
         out = {"blocked": [], "area": [], "rays": ff.n_rays}
@@ -143,11 +152,13 @@ class EnvironmentHeating:
         (self._cache if self.handle.term is not None else self._probe)[key] = out
         return out
 
-    def _reflected(self, E: np.ndarray) -> np.ndarray:
+    def _reflected(self, E: np.ndarray, beam: np.ndarray | None = None) -> np.ndarray:
         """Absorbed solar-band flux per FE facet with reflection among the exchange patches
         (the exchange term's view factors; irradiance averaged per patch). Before the model
         is built (the load's registration probe) there are no view factors yet: no
-        reflection, and the value is not cached."""
+        reflection, and the value is not cached. ``beam`` (W/m² per FE facet): what mirror
+        facets send as traced beams (already in the receivers' ``E``), taken out of their
+        diffuse radiosity."""
         term = self.handle.term
         if term is None:                    # before the model is built: no reflection yet
             return self.alpha * E
@@ -156,7 +167,9 @@ class EnvironmentHeating:
         Ap = term.patch_areas
         Ep = np.bincount(of, E * A, minlength=term.n_patches) / Ap
         ap = np.bincount(of, self.alpha * A, minlength=term.n_patches) / Ap
-        _, J = solar_band_absorbed(Ep, ap, term.vf.F)
+        bp = None if beam is None or not np.any(beam) else (
+            np.bincount(of, beam * A, minlength=term.n_patches) / Ap)
+        _, J = solar_band_absorbed(Ep, ap, term.vf.F, bp)
         reflected_in = np.asarray(term.vf.F @ J)          # W/m² onto each patch
         return self.alpha * (E + reflected_in[of])
 
