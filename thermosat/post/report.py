@@ -216,7 +216,9 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
     md = ["# thermosat sizing report", "",
           "Radiator and cell area per orbital tier, sized on the full coupled model "
           "(panel layers, radiator wings, coolant loop, chip packages, power loop closed). "
-          "Steady design point: the hot case; then one orbit transient. SI units, K "
+          "Steady design point: the hot case, for every radiator placement traded; the "
+          "winner is checked in the cold case and run through its coldest orbit until the "
+          "orbit repeats. SI units, K "
           "(°C alongside).", "", "## Summary", "",
           "| tier | altitude | compute | PV | cells | radiator | total | junction max "
           "(limit) | cells max | coolant min–max | radiator flux | mass | W/kg | binding |",
