@@ -291,44 +291,11 @@ def segment_blocked(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet
 
 
 @njit(cache=True)
-def segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
-                        ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack):
-    """:func:`segment_blocked` with a caller-provided int64 traversal stack (no allocation)."""
-    if left.shape[0] == 0:
-        return False
-    ix = _safe_inv(dx)
-    iy = _safe_inv(dy)
-    iz = _safe_inv(dz)
-    dn = np.sqrt(dx * dx + dy * dy + dz * dz)
-    sp = 0
-    stack[0] = 0
-    sp = 1
-    while sp > 0:
-        sp -= 1
-        node = stack[sp]
-        if not _box_hit(bmin, bmax, node, ox, oy, oz, ix, iy, iz, tmin, tmax):
-            continue
-        if left[node] >= 0:
-            stack[sp] = left[node]
-            stack[sp + 1] = right[node]
-            sp += 2
-            continue
-        for k in range(start[node], start[node] + count[node]):
-            f = tri_facet[k]
-            if f == skip_a or f == skip_b:
-                continue
-            t = _triangle_t(v0, e1, e2, k, ox, oy, oz, dx, dy, dz, dn)
-            if t > tmin and t < tmax:
-                return True
-    return False
-
-
-@njit(cache=True)
-def first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
-                  ox, oy, oz, dx, dy, dz, skip, tmax, stack):
-    """Nearest triangle that the ray ``o + t d`` (``0 < t < tmax``, ``t`` in units of ``d``)
-    meets, ignoring facet ``skip``: ``(facet index, t)``, or ``(-1, tmax)`` if none. Boxes
-    beyond the nearest hit so far are not visited. Caller-provided int64 stack."""
+def _traverse(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+              ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack, any_hit):
+    """Triangles met by ``o + t d``, ``tmin < t < tmax``, ignoring facets ``skip_a`` and
+    ``skip_b``: with ``any_hit`` the first found (stops there), else the nearest (boxes beyond
+    the nearest so far are not visited). Returns (facet, t), or (−1, tmax) if none."""
     best_f = -1
     best_t = tmax
     if left.shape[0] == 0:
@@ -337,7 +304,6 @@ def first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
     iy = _safe_inv(dy)
     iz = _safe_inv(dz)
     dn = np.sqrt(dx * dx + dy * dy + dz * dz)
-    tmin = 1e-9 / max(dn, 1e-300)
     stack[0] = 0
     sp = 1
     while sp > 0:
@@ -352,13 +318,36 @@ def first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
             continue
         for k in range(start[node], start[node] + count[node]):
             f = tri_facet[k]
-            if f == skip:
+            if f == skip_a or f == skip_b:
                 continue
             t = _triangle_t(v0, e1, e2, k, ox, oy, oz, dx, dy, dz, dn)
             if t > tmin and t < best_t:
                 best_t = t
                 best_f = f
+                if any_hit:
+                    return best_f, best_t
     return best_f, best_t
+
+
+@njit(cache=True)
+def segment_blocked_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                        ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack):
+    """:func:`segment_blocked` with a caller-provided int64 traversal stack (no allocation)."""
+    f, _ = _traverse(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                     ox, oy, oz, dx, dy, dz, skip_a, skip_b, tmin, tmax, stack, True)
+    return f >= 0
+
+
+@njit(cache=True)
+def first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                  ox, oy, oz, dx, dy, dz, skip, tmax, stack):
+    """Nearest triangle that the ray ``o + t d`` (``0 < t < tmax``, ``t`` in units of ``d``)
+    meets, ignoring facet ``skip``: ``(facet index, t)``, or ``(-1, tmax)`` if none (hits
+    closer than 1e-9 m are the ray's own start). Caller-provided int64 stack."""
+    dn = np.sqrt(dx * dx + dy * dy + dz * dz)
+    return _traverse(bmin, bmax, left, right, start, count, v0, e1, e2, tri_facet,
+                     ox, oy, oz, dx, dy, dz, skip, skip, 1e-9 / max(dn, 1e-300), tmax,
+                     stack, False)
 
 
 @njit(cache=True)
