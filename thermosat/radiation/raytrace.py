@@ -215,7 +215,7 @@ def _specular_kernel(sp, sw, normals, sx, sy, sz, spec, length, bmin, bmax, left
                                    tri_facet, px, py, pz, sx * length, sy * length,
                                    sz * length, f, f, 1e-12, 1.0, stack):
                 continue                                   # this point is in shadow
-            g, t = first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
+            g, _ = first_hit_buf(bmin, bmax, left, right, start, count, v0, e1, e2,
                                  tri_facet, px, py, pz, -rx, -ry, -rz, f, length, stack)
             power[f, a] = spec[f] * cn * w
             if g >= 0 and -(normals[g, 0] * rx + normals[g, 1] * ry + normals[g, 2] * rz) < 0.0:

@@ -104,10 +104,8 @@ class EnvironmentHeating:
             self.epsilon[self.starts[k]:self.starts[k + 1]] = e
             self.specular_reflectance[self.starts[k]:self.starts[k + 1]] = (
                 (1.0 - a) * mirror[self.boundaries[k]])
-        mirrors = self.specular_reflectance if self.specular_reflectance.any() else None
         axis = _across_axis(sat)
         self._across = np.eye(3)[axis]
-        self._mirrors = mirrors
         self._cache: dict[float, dict] = {}
         self._probe: dict[float, dict] = {}
         self._grid: np.ndarray | None = None
@@ -136,7 +134,8 @@ class EnvironmentHeating:
             self.orbit.cos_sun_zenith(th)[0]), solar_constant=d.solar_constant_w_m2,
             albedo=d.albedo, earth_ir=d.earth_ir_w_m2, albedo_model=d.albedo_model)
         ff = facet_fluxes(self.scene, sun, nadir, blockage=True, n_u=EARTH_STRATA[0],
-                          n_phi=EARTH_STRATA[1], specular_reflectance=self._mirrors, **kw)
+                          n_phi=EARTH_STRATA[1],
+                          specular_reflectance=self.specular_reflectance, **kw)
         E = ff.solar + ff.albedo + ff.specular
         q_sun = self._reflected(E, ff.beam)
         q = q_sun + self.epsilon * ff.earth_ir

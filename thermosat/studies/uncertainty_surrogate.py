@@ -104,16 +104,17 @@ def sample_margin(design, demand_w: float, base_demand_w: float,
     then deliver less than the demand (by more than ``demand_rtol``), are enlarged by
     demand / delivered once more, as the sizing would.
     """
-    d = replace(design, cell_area_m2=design.cell_area_m2 * demand_w / base_demand_w)
-    for attempt in range(2):
-        sat = Satellite(d)
+    def solve(cells_m2: float):
+        sat = Satellite(replace(design, cell_area_m2=cells_m2))
         sat.rated_compute_w = demand_w
-        res = sat.solve_steady()
-        got = res.power["compute_w"]
-        if got >= demand_w * (1.0 - demand_rtol) or got <= 0 or attempt:
-            return margin_of(res)
-        d = replace(d, cell_area_m2=d.cell_area_m2 * demand_w / got)
-    raise AssertionError("unreachable")
+        return sat.solve_steady()
+
+    cells = design.cell_area_m2 * demand_w / base_demand_w
+    res = solve(cells)
+    got = res.power["compute_w"]
+    if 0.0 < got < demand_w * (1.0 - demand_rtol):
+        res = solve(cells * demand_w / got)
+    return margin_of(res)
 
 
 def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int = 0,
