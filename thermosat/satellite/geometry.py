@@ -86,9 +86,12 @@ def _axis(length: float, h: float) -> np.ndarray:
 #: elements across one tube pitch of a wing (fin resolution). Linear quads with a node on
 #: every tube and on every mid-line between tubes; the fin efficiency converges as h²
 #: (``fin_convergence`` validation case, wing stack at 250 K: error 3.7 % / 0.90 % / 0.22 %
-#: at 2 / 4 / 8 per pitch). 4 keeps the steady solve at ~2× the coarse mesh's cost (VLEO
-#: 397.95 m²: 64 s against 31 s; 8 per pitch: 113 s)
-FIN_ELEMENTS_PER_PITCH = 4
+#: at 2 / 4 / 8 per pitch). 8, not 4: at 4 the sized VLEO area still moved +5.6 % at one
+#: more refinement (issue 12 bounds it at 3 %); doubling the fin elements was −1.6 K of
+#: the 1.9 K margin change and halving the element along the tubes −0.4 K. At 8 the VLEO
+#: area moves −0.1 % (measured 6 Dec 2026, 45.0 m²), and the sizing plus its h/2 check cost
+#: 68 s against 79 s at 4 (fewer sizing steps near a converged answer)
+FIN_ELEMENTS_PER_PITCH = 8
 
 
 def pitch_axis(length: float, pitch: float, per_pitch: int = FIN_ELEMENTS_PER_PITCH

@@ -28,7 +28,7 @@ thermosat quad4 shell strip L × 0.05 m with the satellite's spacing (pitch / n,
 across), k = (k t)_eff / t, front and back radiating to 0 K, base edge fixed; Q is the
 reaction at the base. Rows: n = 2 … 32 elements per pitch (error falls as h²); the
 ``isothermal`` row is what an element larger than the pitch sees (the sheet cannot drop
-temperature between tubes: η = 1). Headline: n = FIN_ELEMENTS_PER_PITCH (4); tolerance
+temperature between tubes: η = 1). Headline: n = FIN_ELEMENTS_PER_PITCH (8); tolerance
 1.5 % on η (the sized area moves with 1/η to first order; the issue's target for the
 area is 3 %).
 """
