@@ -65,7 +65,10 @@ def test_sample_areas_agree_with_full_resizings(sized):
 def test_study_has_its_samples_p95_and_an_in_run_check(sized):
     s, demand = sized
     used = [i for i in DEFAULT_INPUTS if i.name in ("earth_ir_w_m2", "chip_power_factor")]
-    out = surrogate_study(s, demand, 12, n_check=1, inputs=used)
+    out = surrogate_study(s, demand, 12, n_check=1, inputs=used, workers=2)
+    assert out["engine"].startswith("dask: 2 worker(s)") and out["failed"] == 0
+    # both worker processes solved samples
+    assert len({x["worker"] for x in out["samples"]}) == 2
     assert out["uncertainty_samples"] == 12 and len(out["samples"]) == 12
     # the chips run at their rating: the chip-power factor is capped at 1
     cp = [i for i in out["inputs"] if i["name"] == "chip_power_factor"][0]
@@ -79,3 +82,31 @@ def test_study_has_its_samples_p95_and_an_in_run_check(sized):
     (c,) = out["check"]
     assert abs(c["area_error_rel"]) < AREA_RTOL, c
     assert out["coupled_solves"] == 12 + c["resize_solves"]
+
+
+def test_an_interrupted_study_resumes_with_only_what_is_missing(sized, tmp_path):
+    """Samples are stored as they finish; a rerun on the same store computes only the rest
+    and gives the same answer as an uninterrupted run (here in-process, ``workers=0``)."""
+    s, demand = sized
+    used = [i for i in DEFAULT_INPUTS if i.name in ("albedo", "bond_conductance_w_mk")]
+    seen = []
+
+    def stop_after_3():
+        seen.append(1)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        surrogate_study(s, demand, 5, n_check=0, inputs=used, workers=0,
+                        store_dir=tmp_path / "st", progress=stop_after_3)
+    assert len(list((tmp_path / "st" / "points").glob("*.json"))) == 3
+    again = surrogate_study(s, demand, 5, n_check=0, inputs=used, workers=0,
+                            store_dir=tmp_path / "st")
+    assert again["resumed"] == 3 and again["coupled_solves"] == 5
+    fresh = surrogate_study(s, demand, 5, n_check=0, inputs=used, workers=0)
+    assert [x["margin_at_sized_area_k"] for x in again["samples"]] == pytest.approx(
+        [x["margin_at_sized_area_k"] for x in fresh["samples"]], abs=1e-9)
+    # another demand is another study: nothing stored is reused
+    other = surrogate_study(s, 0.99 * demand, 1, n_check=0, inputs=used, workers=0,
+                            store_dir=tmp_path / "st")
+    assert other["resumed"] == 0

@@ -49,20 +49,61 @@ def _chip(r: dict) -> str:
     return f"{p:.0f}/{q:.0f}" if q is not None and q == q else f"{p:.0f}/—"
 
 
-def readings_table(plans: dict[str, dict[str, dict]]) -> list[str]:
+def readings_table(plans: dict[str, dict[str, dict]],
+                   rows: list[dict] | None = None) -> list[str]:
     """Markdown table of the readings of the article's "30 kW" and "12 to 24 chips" per tier:
-    ``plans[tier][reading]`` = :meth:`~thermosat.case.load.Case.compute_plan` dicts."""
-    md = ["| tier | reading | chips | W per chip | rating W | compute demand | rating |",
-          "|---|---|---|---|---|---|---|"]
+    ``plans[tier][reading]`` = :meth:`~thermosat.case.load.Case.compute_plan` dicts.
+
+    ``rows`` (the tier rows, optional): adds what the trade (issue 14 item 2) made of each
+    reading's design (its chips and demand) — the best W/kg of its feasible trade rows, "not
+    sized" for chips above their rating, "infeasible" — and marks the one each tier's
+    answer uses."""
+    by_tier = {r["tier"]: r for r in rows or []}
+    trade_col = any(r.get("trades") for r in by_tier.values())
+    md = ["| tier | reading | chips | W per chip | rating W | compute demand | rating |"
+          + (" trade |" if trade_col else ""),
+          "|---|---|---|---|---|---|---|" + ("---|" if trade_col else "")]
     for tier, by in plans.items():
+        r = by_tier.get(tier, {})
         for reading, p in by.items():
             pc, rated = p["chip_power_w"], p["chip_rated_power_w"]
             ok = "—" if pc is None or rated is None else (
                 "met" if pc <= rated * (1 + 1e-12) else f"**exceeded by {pc - rated:.0f} W**")
-            md.append(f"| {tier.upper()} | {reading} | {p['n_chips']} | {_n(pc, '.0f')} | "
-                      f"{_n(rated, '.0f')} | {_n(None if p['demand_w'] is None else p['demand_w'] / 1e3, '.1f')} kW | "
-                      f"{ok} |")
+            demand_kw = None if p["demand_w"] is None else p["demand_w"] / 1e3
+            line = (f"| {tier.upper()} | {reading} | {p['n_chips']} | {_n(pc, '.0f')} | "
+                    f"{_n(rated, '.0f')} | {_n(demand_kw, '.1f')} kW | {ok} |")
+            if trade_col:
+                line += f" {_reading_outcome(r, p)} |"
+            md.append(line)
     return md
+
+
+def _same_plan(n_chips, demand_w, plan: dict) -> bool:
+    """Whether ``n_chips`` chips and ``demand_w`` (W) are ``plan``'s (the same design)."""
+    d = plan.get("demand_w")
+    return (n_chips == plan["n_chips"] and demand_w is not None and d is not None
+            and abs(demand_w - d) <= 1e-9 * d)
+
+
+def _reading_outcome(r: dict, plan: dict) -> str:
+    """What the tier's trade made of the design of ``plan`` (a compute plan: its chips and
+    demand, matched on those, since two readings can give the same design): chosen / best
+    W/kg / not sized / —."""
+    ts = [t for t in r.get("trades") or [] if t.get("reading") is not None
+          and _same_plan(t.get("n_chips"), t.get("demand_w"), plan)]
+    if not ts:
+        return "—"
+    ok = [t for t in ts if t["feasible"] and t.get("specific_power_w_kg")]
+    if ok:
+        best = max(t["specific_power_w_kg"] for t in ok)
+        head = ("**chosen**, " if r.get("feasible") and
+                _same_plan(r.get("n_chips"), r.get("compute_demand_w"), plan) else "")
+        where = (f"best of {len(ts)} placements" if len(ts) > 1 else
+                 f"on {ts[0]['placement']}")
+        return f"{head}{best:.1f} W/kg ({where})"
+    if all(t["binding_constraint"] == "chip_rating" for t in ts):
+        return "not sized: chips above their rating"
+    return f"infeasible ({ts[0]['binding_constraint']})"
 
 
 # --- terminal table that fits ---------------------------------------------------------------
@@ -241,8 +282,12 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
         md += ["", "## Chips, rating and the article's \"30 kW\"", "",
                "A chip never runs above its rated power. The article's 30 kW and its 12 to "
                "24 chips per tier cannot both hold with rated parts; the readings side by "
-               "side (the sized one is the case's `compute.reading`):", ""]
-        md += readings_table(plans)
+               + ("side. The case's `compute.reading` is sized on every placement, the other "
+                  "readings on the best placement (the trade table of each tier); the answer "
+                  "is the feasible one with the highest W/kg (`trade` column):"
+                  if any(t.get("reading") for r in rows for t in r.get("trades") or []) else
+                  "side (the sized one is the case's `compute.reading`):"), ""]
+        md += readings_table(plans, rows)
     for r in rows:
         t = r["tier"].upper()
         md += ["", f"## {t} ({r['altitude_km']:.0f} km, β = {r['beta_deg']:.0f}°)", "",

@@ -1,5 +1,6 @@
-"""Report sections of issue 14: the placement trade table per tier, the per-tier cards against
-the published designs, and the uncertainty line (Markdown lines; SI units)."""
+"""Report sections of issue 14: the placement and compute-reading trade table per tier, the
+per-tier cards against the published designs, and the uncertainty line (Markdown lines; SI
+units)."""
 from __future__ import annotations
 
 __all__ = ["trade_section", "card_values", "cards_section", "uncertainty_section"]
@@ -20,31 +21,80 @@ def _n(v, fmt=".1f") -> str:
     return "—" if v is None else format(v, fmt)
 
 
+def _key(t: dict) -> str:
+    """A trade row's key in ``trade_notes``: the rule of
+    :func:`thermosat.studies.trades.trade_key` (post/ sits below studies/): the placement,
+    with the reading when the row states one."""
+    return t["placement"] if t.get("reading") is None else f"{t['placement']}/{t['reading']}"
+
+
+def _chosen(t: dict, r: dict) -> bool:
+    """Whether trade row ``t`` is the tier's answer ``r`` (same placement and, when the row
+    states one, the same compute reading)."""
+    return t["placement"] == r.get("placement") and (
+        t.get("reading") is None or t.get("reading") == r.get("compute_reading"))
+
+
+def _chips(t: dict) -> str:
+    """``n × W`` of a trade row (chips and W per chip), ``—`` when not stated."""
+    n, p = t.get("n_chips"), t.get("chip_power_w")
+    return "—" if n is None or p is None else f"{n} × {p:.0f}"
+
+
+def _compute(t: dict) -> str:
+    """Compute of a trade row (kW): what the sized design delivers, else the demand."""
+    w = t.get("compute_w") if t.get("compute_w") is not None else t.get("demand_w")
+    return _n(None if w is None else w / 1e3)
+
+
 def trade_section(r: dict) -> list[str]:
-    """The trade table of one tier's row (``r["trades"]``) with what each placement gains or
-    loses and why; empty when the tier was not traded."""
+    """The trade table of one tier's row (``r["trades"]``): every placement, and the compute
+    readings sized on the best placement, with what each gains or loses and why (m², kg,
+    kW, W per chip); empty when the tier was not traded."""
     rows = r.get("trades")
     if not rows:
         return []
     notes = r.get("trade_notes", {})
-    md = ["", f"### Radiator placements traded (chosen: `{r.get('placement')}`)", "",
-          "Each placement sized on the full coupled model for the same demand and limits; the "
-          "answer is the feasible one with the highest W/kg.", "",
-          "| placement | feasible | radiator m² | cells m² | mass kg | W/kg | radiator W/m² | "
-          "IR from panel+bus into radiator kW | hinges + boom kg | binding | gains / loses |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+    readings = list(dict.fromkeys(t.get("reading") for t in rows))
+    traded = len(readings) > 1
+    if traded:
+        own = rows[0].get("reading")
+        md = ["", f"### Radiator placements and compute readings traded (chosen: "
+                  f"`{r.get('placement')}`, reading `{r.get('compute_reading')}`)", "",
+              f"Each placement sized on the full coupled model for the case's reading "
+              f"(`{own}`) and the same limits; the tier's other readings of the article's "
+              f"\"30 kW\" and \"12 to 24 chips\" (the chips table above) sized on the best "
+              f"placement. A reading changes the chip count and the compute demand, hence "
+              f"the cells, the heat to reject and the packages' mass, while the hinges, the "
+              f"boom and the transfer lines stay: more compute over the same fixed masses "
+              f"raises W/kg, and fewer watts per chip lower the junction-to-coolant rise, "
+              f"so the coolant may run warmer and each m² of radiator rejects more. A reading "
+              f"that runs the chips above their rating is not sized (binding `chip_rating`): "
+              f"no radiator area fixes it. The answer is the feasible row with the highest "
+              f"W/kg over placements × readings; every later step (cold check, mesh check, "
+              f"orbit, figures) runs on it.", ""]
+    else:
+        md = ["", f"### Radiator placements traded (chosen: `{r.get('placement')}`)", "",
+              "Each placement sized on the full coupled model for the same demand and limits; "
+              "the answer is the feasible one with the highest W/kg.", ""]
+    md += ["| placement | reading | compute kW | chips × W | feasible | radiator m² | "
+           "cells m² | mass kg | W/kg | radiator W/m² | IR from panel+bus into radiator kW | "
+           "hinges + boom kg | binding | gains / loses |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for t in rows:
         ex = t.get("exchange_into_radiator_w")
+        b = "**" if _chosen(t, r) else ""
         md.append(
-            f"| {'**' + t['placement'] + '**' if t['placement'] == r.get('placement') else t['placement']} "
-            f"| {'yes' if t['feasible'] else 'no'} | {_n(t['radiator_area_m2'])} | "
+            f"| {b}{t['placement']}{b} | {b}{t.get('reading') or '—'}{b} | {_compute(t)} | "
+            f"{_chips(t)} | {'yes' if t['feasible'] else 'no'} | "
+            f"{_n(t['radiator_area_m2'])} | "
             f"{_n(t.get('cell_area_m2'))} | {_n(t['mass_kg'], '.0f')} | "
             f"{_n(t['specific_power_w_kg'])} | {_n(t.get('radiator_flux_w_m2'), '.0f')} | "
             f"{_n(None if ex is None else ex / 1e3, '.2f')} | "
             f"{(t.get('hinges_kg') or 0) + (t.get('boom_kg') or 0):.0f} | "
-            f"{t['binding_constraint']} | {notes.get(t['placement'], '')} |")
-    md += ["", "Why: " + "; ".join(f"**{t['placement']}** — {_WHY[t['placement']]}"
-                                   for t in rows if t["placement"] in _WHY) + "."]
+            f"{t['binding_constraint']} | {notes.get(_key(t), '')} |")
+    placed = list(dict.fromkeys(t["placement"] for t in rows if t["placement"] in _WHY))
+    md += ["", "Why: " + "; ".join(f"**{p}** — {_WHY[p]}" for p in placed) + "."]
     return md
 
 

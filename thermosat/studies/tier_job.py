@@ -186,12 +186,27 @@ def exchange_effect(sizing: SizingResult, demand_w: float, vary: str, *,
     return out
 
 
-def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say):
-    """Size the other placements (:func:`thermosat.studies.trades.run_trades`) with a
-    progress bar each; returns (trade, the chosen sizing, its varied area)."""
+def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say, *,
+           reading=None, readings=None):
+    """Size the other placements (:func:`thermosat.studies.trades.run_trades`), then the
+    other compute readings on the winning placement
+    (:func:`thermosat.studies.trades.run_reading_trades`), with a progress bar each, and
+    choose the feasible row with the highest W/kg over all of them.
+
+    ``placements``: the placements to trade (empty: ``design``'s own only, already sized in
+    ``sizing``, and the readings are sized as it was, varying ``vary``); ``reading``: the
+    name of ``design``'s reading; ``readings``: name →
+    :class:`~thermosat.studies.trades.ReadingDesigns` of the alternatives (or None). With no
+    feasible placement the readings are sized on ``design``'s own placement (a reading with
+    fewer watts per chip may meet the limits where the case's does not).
+
+    Returns (trade, the chosen sizing, its varied area, the chosen reading's name, its
+    :class:`ReadingDesigns` or None when the case's own reading wins).
+    """
     from thermosat.common.progress import bar
     from thermosat.satellite.placement import vary_of
-    from thermosat.studies.trades import run_trades
+    from thermosat.studies.trades import (choose_row, run_reading_trades, run_trades, trade_key,
+                                          trade_notes)
 
     bars = []
 
@@ -206,28 +221,65 @@ def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say
         return on_eval
 
     try:
-        trade = run_trades(design, demand_w, placements, area_bounds_m2=area_bounds_m2,
-                           first=sizing, say=lambda m: say(f"{tier}: {m}"),
-                           progress_factory=factory)
+        trade = run_trades(design, demand_w, placements or (design.placement,),
+                           area_bounds_m2=area_bounds_m2, first=sizing,
+                           say=lambda m: say(f"{tier}: {m}"), progress_factory=factory,
+                           reading=reading)
+        readings = {k: v for k, v in (readings or {}).items() if k != reading}
+        if readings:
+            p = trade["chosen"] or design.placement
+            alt = run_reading_trades(readings, p, area_bounds_m2=area_bounds_m2,
+                                     ref=trade["sizings"][p], ref_demand_w=demand_w,
+                                     vary=None if placements else vary,
+                                     say=lambda m: say(f"{tier}: {m}"),
+                                     progress_factory=factory)
+            trade["rows"] = trade["rows"] + alt["rows"]
+            trade["reading_sizings"] = alt["sizings"]
+            trade["time_s"] += alt["time_s"]
     finally:
         for b in bars:
             b.close()
-    chosen = trade["chosen"]
-    if chosen is not None and chosen != sizing.design.placement:
-        say(f"{tier}: trade winner: {chosen} (highest W/kg among the feasible placements)")
-        return trade, trade["sizings"][chosen], vary_of(chosen)
-    return trade, sizing, vary
+    best = choose_row(trade["rows"])
+    trade["notes"] = trade_notes(trade["rows"], None if best is None else trade_key(best))
+    trade["chosen"] = best["placement"] if best is not None else None
+    trade["chosen_reading"] = best["reading"] if best is not None else reading
+    if best is None:
+        say(f"{tier}: trade: no feasible row among {len(trade['rows'])} (placements × "
+            f"readings); the case's own placement and reading are reported")
+        return trade, sizing, vary, reading, None
+    ok = sorted((r for r in trade["rows"] if r["feasible"] and r["specific_power_w_kg"]),
+                key=lambda r: -r["specific_power_w_kg"])
+    runner = (f"; next {trade_key(ok[1])} at {ok[1]['specific_power_w_kg']:.1f} W/kg"
+              if len(ok) > 1 else "")
+    say(f"{tier}: trade winner: {trade_key(best)} "
+        f"({best['specific_power_w_kg']:.1f} W/kg, the highest among {len(ok)} feasible of "
+        f"{len(trade['rows'])} rows{runner})")
+    if readings and best["reading"] in readings and best["reading"] != reading:
+        return (trade, trade["reading_sizings"][best["reading"]],
+                vary_of(best["placement"]) if placements else vary,
+                best["reading"], readings[best["reading"]])
+    if best["placement"] != sizing.design.placement:
+        return trade, trade["sizings"][best["placement"]], vary_of(best["placement"]), \
+            reading, None
+    return trade, sizing, vary, reading, None
 
 
-def _uncertainty(tier, sizing, demand_w, n, say) -> dict:
-    """The uncertainty keys of the row (one coupled solve per bar step)."""
+def _uncertainty(tier, sizing, demand_w, n, say, engine: dict | None = None) -> dict:
+    """The uncertainty keys of the row (one finished sample or check per bar step).
+
+    ``engine``: keywords of :func:`~thermosat.studies.uncertainty_surrogate.surrogate_study`
+    for where it runs (``scheduler``, ``workers``) and where finished samples are kept for a
+    resume (``store_dir``); None = a local Dask cluster, one worker per core, no store."""
     from thermosat.common.progress import bar
     from thermosat.studies.uncertainty_surrogate import surrogate_study
 
     say(f"{tier}: uncertainty, {n} samples (one coupled solve each at the sized design, "
-        "one re-sized in full as a check)")
-    with bar(total=n + 1, desc=f"{tier}: uncertainty", unit="solve") as b:
-        u = surrogate_study(sizing, demand_w, n, progress=b.update)
+        "one re-sized in full as a check) on the Dask engine")
+    with bar(total=n + 1, desc=f"{tier}: uncertainty", unit="sample") as b:
+        u = surrogate_study(sizing, demand_w, n, progress=b.update, **(engine or {}))
+    say(f"{tier}: uncertainty ran on {u['engine']} in {u['time_s']:.0f} s"
+        + (f" ({u['resumed']} samples read back from {u['store']})" if u["resumed"] else "")
+        + (f"; {u['failed']} sample(s) failed: {u['errors'][0]}" if u["failed"] else ""))
     errs = [abs(c["area_error_rel"]) for c in u["check"] if c["area_error_rel"] is not None]
     say(f"{tier}: P95 required area {u['area_p95_m2'] or float('nan'):.1f} m² "
         f"(nominal {u['area_nominal_m2']:.1f} m²); check: area from the margin slope within "
@@ -251,7 +303,8 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
              steps: int = 120, curve: bool = True, renders: bool = True,
              progress=None, cold_design: SatelliteDesign | None = None,
              orbit_design: SatelliteDesign | None = None,
-             placements=None, uncertainty_samples: int = 0) -> dict:
+             placements=None, uncertainty_samples: int = 0, reading: str | None = None,
+             readings: dict | None = None, uncertainty_engine: dict | None = None) -> dict:
     """Size ``design`` for ``demand_w`` and write the tier's outputs into ``out_dir``.
 
     ``design`` is the sizing (hot) case; ``cold_design`` (the same case in its check
@@ -261,9 +314,18 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     ``placements`` (issue 14): radiator placements to size and trade
     (:mod:`thermosat.studies.trades`); the feasible one with the highest W/kg is the answer
     every later step (cold check, orbit, renders) runs on. None or empty: ``design``'s own.
+    ``reading``: the name of the compute reading ``design`` and ``demand_w`` (W) carry (the
+    row's ``compute_reading`` and the placement rows' ``reading``); ``readings``: name →
+    :class:`~thermosat.studies.trades.ReadingDesigns` of the tier's other readings (hot,
+    cold and orbit designs, demand W), each sized on the winning placement (one whose chips
+    would run above their rating is a row with binding ``chip_rating``, not sized); the
+    feasible row with the highest W/kg over placements × readings is the answer, and when
+    it is another reading every later step runs on that reading's sizing, designs and
+    demand. None or empty: no reading trade.
     ``uncertainty_samples`` > 0: the uncertainty study of the answer
     (:func:`thermosat.studies.uncertainty_surrogate.surrogate_study`) fills ``area_p95_m2``,
-    ``uncertainty_samples`` and ``uncertainty``.
+    ``uncertainty_samples`` and ``uncertainty``; ``uncertainty_engine``: where it runs and
+    keeps its finished samples (see :func:`_uncertainty`).
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -288,11 +350,18 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
                              progress=on_eval)
     trade = None
-    if placements:
-        trade, sizing, vary = _trade(tier, design, demand_w, placements, sizing, vary,
-                                     area_bounds_m2, say)
+    chosen_reading = reading
+    if placements or readings:
+        trade, sizing, vary, chosen_reading, rd = _trade(
+            tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say,
+            reading=reading, readings=readings)
+        if rd is not None:  # another reading won: every later step runs on it
+            design, demand_w = rd.design, rd.demand_w
+            cold_design, orbit_design = rd.cold_design, rd.orbit_design
     row = contract_row(tier, design, sizing)
     row["placement"] = sizing.design.placement  # issue 14
+    row["compute_reading"] = chosen_reading
+    row["compute_demand_w"] = demand_w
     row["panel_back_mli"] = bool(sizing.design.panel_back_mli)
     if trade is not None:
         row["trades"] = trade["rows"]
@@ -304,7 +373,8 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                            f"the tolerance {row['energy_tolerance_rel']:.0e}")
     row["area_p95_m2"], row["uncertainty_samples"] = None, 0
     if uncertainty_samples and sizing.feasible:
-        row.update(_uncertainty(tier, sizing, demand_w, uncertainty_samples, say))
+        row.update(_uncertainty(tier, sizing, demand_w, uncertainty_samples, say,
+                                uncertainty_engine))
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")

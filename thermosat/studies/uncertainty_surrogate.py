@@ -25,6 +25,16 @@ panel that runs cooler at high β made more power and the chips burned all of it
 demand they were sized for. Solving every sample, with compute capped at the demand,
 removes both errors.
 
+**Engine.** Samples (and the check) run on the Dask engine of the sweeps
+(:func:`thermosat.studies.sweep.run._connect`): a ``LocalCluster`` of single-threaded worker
+processes by default (both cores of this machine: a 64-sample tier in about half the serial
+time), or a running scheduler's address. With ``store_dir`` every finished sample and check
+is written at once to ``store_dir/points/<id>.json``
+(:class:`thermosat.studies.sweep.store.SweepStore`); the id hashes the sized design, the
+demand, the inputs' ranges and the sample's values, so an interrupted study resumes with
+only what is missing and a changed design never reuses a stale sample. ``workers=0`` runs in
+this process without Dask (same results, one sample after the other).
+
 Samples are a Latin hypercube (:func:`thermosat.studies.uncertainty.sample_inputs`) over
 :data:`thermosat.studies.uncertainty.DEFAULT_INPUTS`; a sample whose chips would run above
 their rating is infeasible (no area fixes it), so where the demand already puts the chips
@@ -32,18 +42,24 @@ at their rating the chip-power factor spans 0.9–1.0 (a chip draws at most its 
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import socket
 import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from thermosat.satellite.satellite import Satellite
-from thermosat.studies.uncertainty import (DEFAULT_INPUTS, apply_inputs, empirical_p95,
-                                           rank_inputs, sample_inputs)
+from thermosat.studies.uncertainty import (DEFAULT_INPUTS, _one_line, apply_inputs,
+                                           design_fingerprint, empirical_p95, rank_inputs,
+                                           sample_inputs)
 
 __all__ = ["inputs_for", "margin_of", "area_slope", "area_from_margin", "sample_margin",
-           "surrogate_study"]
+           "margin_task", "check_task", "surrogate_study"]
 
 
 def inputs_for(design, demand_w: float, inputs=DEFAULT_INPUTS):
@@ -117,13 +133,109 @@ def sample_margin(design, demand_w: float, base_demand_w: float,
     return margin_of(res)
 
 
-def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int = 0,
-                    n_check: int = 1, inputs=DEFAULT_INPUTS, progress=None) -> dict:
-    """The main job's uncertainty study of one tier's chosen design (see the module
-    docstring): ``area_p95_m2``, ``uncertainty_samples``, the samples, the ranking of the
-    inputs, the in-run check and the cost. ``progress()`` after each coupled solve."""
+def margin_task(design, demand_w: float, base_demand_w: float, values: dict, inputs) -> dict:
+    """One sample (runs on a worker; never raises): ``outputs`` = ``margin_k`` (K, None when
+    the sample's chips would run above their rating: infeasible at any area) and the
+    sample's demand (W)."""
+    t0 = time.perf_counter()
+    out: dict = {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        d, dem = apply_inputs(design, demand_w, values, inputs)
+        rated = design.package.rated_power_w
+        over = rated is not None and dem / design.n_packages > rated * (1 + 1e-9)
+        m = None if over else sample_margin(d, dem, base_demand_w)
+        out.update(status="done", outputs={"margin_k": m, "demand_w": float(dem),
+                                           "over_rating": bool(over)})
+    except Exception as err:  # one failing sample must not stop the study
+        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__)
+    out["wall_s"] = time.perf_counter() - t0
+    return out
+
+
+def check_task(design, demand_w: float, values: dict, inputs, area_guess_m2: float) -> dict:
+    """Re-size one sample in full (runs on a worker; never raises), warm-started at the area
+    the slope gives it: ``outputs`` = ``area_resized_m2`` (None: infeasible) and
+    ``resize_solves``."""
     from thermosat.satellite.placement import vary_of
     from thermosat.studies.sizing import size_design
+
+    t0 = time.perf_counter()
+    out: dict = {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        d, dem = apply_inputs(design, demand_w, values, inputs)
+        a0 = design.radiator_area_m2
+        full = size_design(replace(d, cell_area_m2=d.cell_area_m2 * dem / demand_w), dem,
+                           vary=vary_of(design.placement), area_bounds_m2=(0.25 * a0, 4.0 * a0),
+                           initial_area_m2=area_guess_m2,
+                           initial_cell_area_m2=design.cell_area_m2 * dem / demand_w)
+        out.update(status="done", outputs={
+            "area_resized_m2": float(full.design.radiator_area_m2) if full.feasible else None,
+            "resize_solves": len(full.evaluations)})
+    except Exception as err:
+        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__)
+    out["wall_s"] = time.perf_counter() - t0
+    return out
+
+
+class _Serial:
+    """The Dask calls the study uses, run at once in this process (``workers=0``)."""
+
+    def submit(self, fn, *args):
+        return fn(*args)
+
+
+def _run(client, jobs: list[tuple[str, Callable, tuple]], done: Callable) -> None:
+    """Run ``jobs`` (key, function, args) on ``client``; ``done(key, result)`` as each ends
+    may return more jobs to run. Pending futures are cancelled on an interrupt."""
+    if isinstance(client, _Serial):
+        queue = list(jobs)
+        while queue:
+            key, fn, args = queue.pop(0)
+            queue += done(key, fn(*args)) or []
+        return
+    from distributed import as_completed
+
+    keys = {}
+    ac = as_completed()
+
+    def submit(batch):
+        for key, fn, args in batch:
+            fut = client.submit(fn, *args, pure=False, key=f"{key}-{time.time_ns()}")
+            keys[fut.key] = key
+            ac.add(fut)
+
+    submit(jobs)
+    try:
+        for fut in ac:
+            key = keys.pop(fut.key)
+            try:
+                res = fut.result()
+            except Exception as err:  # a worker lost: the sample failed, the study goes on
+                res = {"status": "failed", "error": _one_line(err)}
+            fut.release()
+            submit(done(key, res) or [])
+    finally:
+        if keys:
+            with contextlib.suppress(Exception):
+                client.cancel([f for f in ac.futures], force=True)
+
+
+def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int = 0,
+                    n_check: int = 1, inputs=DEFAULT_INPUTS, progress=None,
+                    store_dir=None, client=None, scheduler: str | None = None,
+                    workers: int | None = None) -> dict:
+    """The main job's uncertainty study of one tier's chosen design (see the module
+    docstring): ``area_p95_m2``, ``uncertainty_samples``, the samples, the ranking of the
+    inputs, the in-run check, the engine and the cost. ``progress()`` after each finished
+    sample or check (also those read back from ``store_dir``).
+
+    client / scheduler / workers : an existing ``distributed.Client``; else a scheduler
+        address; else a ``LocalCluster`` of ``workers`` processes (None: one per core);
+        ``workers=0``: in this process, no Dask.
+    store_dir : folder of the finished samples (resume); None: kept in memory only.
+    """
+    from thermosat.studies.sweep.run import _close, _connect
+    from thermosat.studies.sweep.store import SweepStore, point_id
 
     t0 = time.perf_counter()
     d0 = sizing.design
@@ -131,44 +243,121 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
     m0 = margin_of(sizing.result)
     k = area_slope(sizing)
     a0 = d0.radiator_area_m2
-    rated = d0.package.rated_power_w
-    samples = []
-    for v in sample_inputs(used, n_samples, seed):
-        d, dem = apply_inputs(d0, demand_w, v, used)
-        over = rated is not None and dem / d0.n_packages > rated * (1 + 1e-9)
-        m = None if over else sample_margin(d, dem, demand_w)
+    fp = design_fingerprint(d0, demand_w, {"study": "uncertainty_surrogate/1",
+                                           "inputs": [(i.name, i.low, i.high) for i in used]})
+    plan = [{"point_id": point_id(fp, v, "surrogate"), "values": v}
+            for v in sample_inputs(used, n_samples, seed)]
+    store = SweepStore(Path(store_dir)) if store_dir is not None else None
+    records = store.finished() if store is not None else {}
+    n_stored = sum(1 for p in plan if p["point_id"] in records)
+
+    def area_of(rec):
+        m = (rec.get("outputs") or {}).get("margin_k") if rec.get("status") == "done" else None
         a = None if m is None else area_from_margin(a0, m0, k, m)
-        a = None if a is not None and not math.isfinite(a) else a
-        samples.append({"values": v, "feasible": a is not None, "radiator_area_m2": a,
-                        "margin_at_sized_area_k": m})
+        return a if a is not None and math.isfinite(a) else None
+
+    def check_id(pid):
+        return point_id(fp, {"check_of": pid}, "surrogate-check")
+
+    def keep(pid, role, values, res):
+        rec = {"point_id": pid, "mode": "uncertainty_surrogate", "role": role,
+               "base_fingerprint": fp, "values": values, **res}
+        records[pid] = rec
+        if store is not None:
+            store.write_point(rec)
         if progress:
             progress()
+
+    def checks_due():
+        """Checks of the first ``n_check`` feasible samples in plan order, as soon as every
+        sample before them has finished (deterministic whatever order samples end in)."""
+        due, found = [], 0
+        for p in plan:
+            rec = records.get(p["point_id"])
+            if rec is None or found >= n_check:
+                break
+            a = area_of(rec)
+            if a is None:
+                continue
+            found += 1
+            cid = check_id(p["point_id"])
+            if cid not in records and cid not in submitted:
+                submitted.add(cid)
+                due.append((cid, check_task, (d0, demand_w, p["values"], used, a)))
+        return due
+
+    submitted: set[str] = set()
+    by_key = {p["point_id"]: p for p in plan}
+    check_of = {check_id(p["point_id"]): p["values"] for p in plan}
+
+    def done(key, res):
+        if key in by_key:
+            keep(key, "sample", by_key[key]["values"], res)
+        else:
+            keep(key, "check", check_of[key], res)
+        return checks_due()
+
+    for _ in range(n_stored):
+        if progress:
+            progress()
+    jobs = [(p["point_id"], margin_task, (d0, demand_w, demand_w, p["values"], used))
+            for p in plan if p["point_id"] not in records]
+    jobs += checks_due()
+    engine = "in-process"
+    own, cluster = client is None, None
+    if jobs:
+        try:
+            if workers == 0 and scheduler is None and client is None:
+                client = _Serial()
+            elif own:
+                client, cluster = _connect(scheduler, workers, True)
+            if not isinstance(client, _Serial):
+                engine = (f"dask: {len(client.nthreads())} worker(s) at "
+                          f"{client.scheduler.address}")
+                if len(jobs) > 1:  # the design once to every worker, not once per sample
+                    d_fut = client.scatter(d0, broadcast=True)
+                    jobs = [(key, fn, (d_fut,) + args[1:]) for key, fn, args in jobs]
+            _run(client, jobs, done)
+        finally:
+            if own and not isinstance(client, _Serial):
+                _close(client, cluster)
+    samples, solves = [], 0
+    for p in plan:
+        rec = records[p["point_id"]]
+        out = rec.get("outputs") or {}
+        a = area_of(rec)
+        samples.append({"values": p["values"], "feasible": a is not None,
+                        "radiator_area_m2": a, "margin_at_sized_area_k": out.get("margin_k"),
+                        "status": rec.get("status"), "error": rec.get("error"),
+                        "wall_s": rec.get("wall_s"), "worker": rec.get("worker")})
+        solves += rec.get("status") == "done" and not out.get("over_rating")
     check = []
-    bounds = (0.25 * a0, 4.0 * a0)
-    for smp in [s for s in samples if s["feasible"]][:n_check]:
-        d, dem = apply_inputs(d0, demand_w, smp["values"], used)
-        full = size_design(replace(d, cell_area_m2=d.cell_area_m2 * dem / demand_w), dem,
-                           vary=vary_of(d0.placement),
-                           area_bounds_m2=bounds, initial_area_m2=smp["radiator_area_m2"],
-                           initial_cell_area_m2=d0.cell_area_m2 * dem / demand_w)
-        a_full = full.design.radiator_area_m2 if full.feasible else None
-        check.append({"values": smp["values"], "area_from_slope_m2": smp["radiator_area_m2"],
-                      "area_resized_m2": a_full, "resize_solves": len(full.evaluations),
+    for p, smp in zip(plan, samples):
+        rec = records.get(check_id(p["point_id"]))
+        if rec is None:
+            continue
+        out = rec.get("outputs") or {}
+        a_full = out.get("area_resized_m2")
+        check.append({"values": p["values"], "area_from_slope_m2": smp["radiator_area_m2"],
+                      "area_resized_m2": a_full, "resize_solves": out.get("resize_solves", 0),
+                      "error": rec.get("error"),
                       "area_error_rel": (smp["radiator_area_m2"] / a_full - 1.0)
                       if a_full else None})
-        if progress:
-            progress()
+        solves += out.get("resize_solves", 0)
+    failed = [s for s in samples if s["status"] != "done"]
     areas = [s["radiator_area_m2"] for s in samples]
     ranking = rank_inputs([{"values": s["values"], "feasible": s["feasible"],
-                            "radiator_area_m2": s["radiator_area_m2"]} for s in samples],
-                          used)
+                            "radiator_area_m2": s["radiator_area_m2"]}
+                           for s in samples if s["status"] == "done"], used)
     return {"method": "each sample solved in full at the sized design; its area from the "
                       "sizing's margin slope in A^(-1/4) (thermosat.studies."
                       "uncertainty_surrogate)",
-            "uncertainty_samples": len(samples), "area_nominal_m2": a0,
+            "engine": engine, "uncertainty_samples": len(samples), "area_nominal_m2": a0,
             "area_p95_m2": empirical_p95(areas), "samples": samples, "check": check,
             "ranking": ranking, "margin0_k": m0, "slope_k": k,
             "inputs": [{"name": i.name, "low": i.low, "high": i.high, "unit": i.unit,
                         "source": i.source} for i in used],
-            "coupled_solves": len(samples) + sum(c["resize_solves"] for c in check),
-            "time_s": time.perf_counter() - t0}
+            "failed": len(failed), "errors": [s["error"] for s in failed][:3],
+            "resumed": n_stored,
+            "store": str(store.root) if store is not None else None,
+            "coupled_solves": solves, "time_s": time.perf_counter() - t0}
