@@ -202,7 +202,10 @@ def size_tiers(tier_arg: str | None = None, case_path: str | None = None, out="r
             (out / ".resume").rmdir()
         rows.append(row)
         texts[tier] = case.to_toml()
-        log(f"{tier}: done in {row['time_s']:.0f} s → {final}")
+        st = row.get("stage_time_s") or {}
+        log(f"{tier}: done in {row['time_s']:.0f} s → {final}"
+            + (" (" + ", ".join(f"{k.replace('_', ' ')} {v:.0f} s" for k, v in st.items())
+               + ")" if st else ""))
     log("checking the article's claims (one more coupled solve: the 500 m² one-panel concept)")
     claims = all_claims(rows, design=cases[0][1].to_design())
     from thermosat.studies.published import published_designs

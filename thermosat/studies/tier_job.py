@@ -328,6 +328,14 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     keeps its finished samples (see :func:`_uncertainty`).
     """
     t0 = time.perf_counter()
+    stages: dict[str, float] = {}   # wall seconds per stage, in the order they ran
+    last = [t0]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - last[0]
+        last[0] = now
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda msg: None)
@@ -349,6 +357,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
             vary = vary_of(design.placement)
         sizing = size_design(design, demand_w, vary=vary, area_bounds_m2=area_bounds_m2,
                              progress=on_eval)
+    lap("sizing")
     trade = None
     chosen_reading = reading
     if placements or readings:
@@ -358,6 +367,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
         if rd is not None:  # another reading won: every later step runs on it
             design, demand_w = rd.design, rd.demand_w
             cold_design, orbit_design = rd.cold_design, rd.orbit_design
+        lap("trades")
     row = contract_row(tier, design, sizing)
     row["placement"] = sizing.design.placement  # issue 14
     row["compute_reading"] = chosen_reading
@@ -375,6 +385,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     if uncertainty_samples and sizing.feasible:
         row.update(_uncertainty(tier, sizing, demand_w, uncertainty_samples, say,
                                 uncertainty_engine))
+        lap("uncertainty")
     sat, res = sizing.satellite, sizing.result
     files: dict[str, str] = {}
     say(f"{tier}: {sizing.message}")
@@ -390,6 +401,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                                f"{cold['cold_case_coolant_min_k']:.1f} K, "
                                f"{cold['freeze_margin_k']:.1f} K above freezing (required "
                                f"{cold['required_freeze_margin_k']:g} K)")
+        lap("cold_check")
     # discretisation error of the sized area: re-size on the h/2 mesh (issue 12)
     if sizing.feasible:
         from thermosat.studies.mesh_change import area_mesh_change
@@ -401,6 +413,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
             row["message"] += (f"; WARNING: the sized area moves "
                                f"{100 * mc['area_mesh_change_rel']:+.1f} % at one more mesh "
                                f"refinement (bound ±3 %)")
+        lap("mesh_check")
     # ray-traced heating (issue 13): what blockage and reflection did to the absorbed heat
     eh = sizing.result.environment_heating if sizing.result is not None else None
     row["environment_heating"] = (None if eh is None else
@@ -415,6 +428,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                                               area_bounds_m2=area_bounds_m2)
     if "message" in row["surface_exchange"]:
         say(f"{tier}: {row['surface_exchange']['message']}")
+    lap("exchange_effect")
     # orbit transient of the sized (or best) design
     say(f"{tier}: repeating orbit ({steps} steps an orbit, until it repeats to 0.05 K)")
     from thermosat.studies.bounding import orbit_satellite
@@ -424,6 +438,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     orbit = osat.solve_orbit(ores, n_orbits=n_orbits, steps=steps, progress=not is_quiet())
     row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
     orbit_keys(row, orbit, orbit_design.environment_name if orbit_design else None)
+    lap("orbit")
     if orbit.freeze:
         row["message"] += (f"; WARNING: coolant reaches {orbit.extremes['coolant_min_k']:.1f} K "
                            f"in eclipse, within {design.loop.freeze_margin_k:g} K of freezing")
@@ -435,6 +450,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     if renders:
         say(f"{tier}: rendering temperature fields")
         files.update(render_satellite(sat, res, out_dir, title=tier.upper()))
+    lap("fields_and_renders")
     if curve and sizing.feasible:
         say(f"{tier}: area–junction-limit curve (3 more coupled solves)")
         pts = _curve_points(sizing, vary)
@@ -451,7 +467,9 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                                                f"({row['orbit_case']})"))
     row["files"] = files
     row["curve"] = [{k: p[k] for k in ("radiator_area_m2", "junction_max_k")} for p in pts]
+    lap("curve_and_plots")
     row["time_s"] = time.perf_counter() - t0
+    row["stage_time_s"] = stages
     files["result_json"] = str(out_dir / "result.json")
     atomic_write_text(out_dir / "result.json", json.dumps(row, indent=2, default=float))
     return row
