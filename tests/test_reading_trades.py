@@ -179,3 +179,19 @@ def test_run_tier_trades_the_readings_and_runs_on_the_answer(tmp_path, monkeypat
                                    for k in alts}}}).read_text()
     assert "compute readings traded" in md and "not sized: chips above their rating" in md
     assert f"reading `{best['reading']}`" in md
+
+
+def test_attribution_table_states_the_reading_trade_step():
+    """The stored attribution is of the case's own reading; when the trade picks another
+    reading the report says by how much that step moved the area."""
+    from thermosat.post.report import attribution_table
+
+    att = {"date": "2026-12-06", "commit": "abc", "radiator_area_m2": 45.0,
+           "matches_this_run": True, "changes": [],
+           "reading_trade": {"from_reading": "chips_at_rating", "to_reading": "demand_at_rating",
+                             "area_from_m2": 45.0, "area_to_m2": 81.0,
+                             "compute_from_w": 16800.0, "compute_to_w": 30000.0,
+                             "n_chips_from": 12, "n_chips_to": 22}}
+    text = "\n".join(attribution_table(att))
+    assert "`demand_at_rating` (30.0 kW on 22 chips)" in text
+    assert "+36.0 m² (+80 %)" in text and "changed since" not in text

@@ -402,4 +402,13 @@ def attribution_table(att: dict | None) -> list[str]:
             without = f"{c['area_without_m2']:.1f} m²"
             eff = f"{c['effect_m2']:+.1f} m² ({100 * c['effect_rel']:+.0f} %)"
         md.append(f"| {c['change']} | {c['before']} → {c['after']} | {without} | {eff} |")
+    rt = att.get("reading_trade")
+    if rt:
+        md += ["", f"The table is of the case's reading `{rt['from_reading']}` "
+               f"({rt['compute_from_w'] / 1e3:.1f} kW on {rt['n_chips_from']} chips: "
+               f"{rt['area_from_m2']:.1f} m² in this run); the trade then chose "
+               f"`{rt['to_reading']}` ({rt['compute_to_w'] / 1e3:.1f} kW on "
+               f"{rt['n_chips_to']} chips) for its higher W/kg: "
+               f"{rt['area_to_m2'] - rt['area_from_m2']:+.1f} m² "
+               f"({100 * (rt['area_to_m2'] / rt['area_from_m2'] - 1):+.0f} %)."]
     return md + [""]

@@ -420,7 +420,18 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
                                   {k: eh[k] for k in ("isolated_w", "blocked_w", "delta_w")})
     from thermosat.studies.attribution import measured_attribution
 
-    row["area_attribution"] = measured_attribution(tier, row["radiator_area_m2"])
+    # the stored measurement is of the case's own reading: compare it with this run's
+    # sizing of that reading at the chosen placement, and state the reading trade's step
+    own = [t for t in (trade or {}).get("rows", []) if t.get("reading") == reading
+           and t["placement"] == row["placement"] and t["feasible"]]
+    anchor = own[0]["radiator_area_m2"] if own else row["radiator_area_m2"]
+    row["area_attribution"] = measured_attribution(tier, anchor)
+    if row["area_attribution"] is not None and own and chosen_reading != reading:
+        row["area_attribution"]["reading_trade"] = {
+            "from_reading": reading, "to_reading": chosen_reading,
+            "area_from_m2": anchor, "area_to_m2": row["radiator_area_m2"],
+            "compute_from_w": own[0]["compute_w"], "compute_to_w": row["compute_power_w"],
+            "n_chips_from": own[0]["n_chips"], "n_chips_to": row.get("n_chips")}
     # surface exchange: re-size without it to show what it changes
     if sizing.design.exchange_enabled:
         say(f"{tier}: re-sizing without the wing–panel exchange (≤ 5 coupled solves)")
