@@ -106,7 +106,37 @@ def test_an_interrupted_study_resumes_with_only_what_is_missing(sized, tmp_path)
     fresh = surrogate_study(s, demand, 5, n_check=0, inputs=used, workers=0)
     assert [x["margin_at_sized_area_k"] for x in again["samples"]] == pytest.approx(
         [x["margin_at_sized_area_k"] for x in fresh["samples"]], abs=1e-9)
+    # a stored failure (a lost worker, a broken install) is computed again, not reused
+    import json as _json
+
+    pts = sorted((tmp_path / "st" / "points").glob("*.json"))
+    rec = _json.loads(pts[0].read_text())
+    rec.update(status="failed", outputs=None, error="ModuleNotFoundError: simulated")
+    pts[0].write_text(_json.dumps(rec))
+    third = surrogate_study(s, demand, 5, n_check=0, inputs=used, workers=0,
+                            store_dir=tmp_path / "st")
+    assert third["resumed"] == 4 and third["failed"] == 0
+    assert [x["margin_at_sized_area_k"] for x in third["samples"]] == pytest.approx(
+        [x["margin_at_sized_area_k"] for x in fresh["samples"]], abs=1e-9)
     # another demand is another study: nothing stored is reused
     other = surrogate_study(s, 0.99 * demand, 1, n_check=0, inputs=used, workers=0,
                             store_dir=tmp_path / "st")
     assert other["resumed"] == 0
+
+
+def test_chip_power_factor_is_capped_at_the_rating_for_any_reading():
+    """30 kW on 22 chips of 1.4 kW is 97.4 % of their rating: the factor spans up to
+    30.8 / 30 = 1.0267, not 1.1 (above it every sample would overdrive the chips)."""
+    from thermosat.case.defaults import default_case
+
+    c = default_case("vleo").with_reading("demand_at_rating", 30000.0)
+    d, demand = c.to_design(), c.compute_demand_w()
+    assert d.n_packages == 22 and demand == pytest.approx(30000.0)
+    (cp,) = [i for i in inputs_for(d, demand) if i.name == "chip_power_factor"]
+    assert cp.high == pytest.approx(22 * 1400.0 / 30000.0, rel=1e-12)
+    assert cp.low == 0.9
+    # at the rating exactly: capped at 1
+    c2 = default_case("vleo")
+    (cp2,) = [i for i in inputs_for(c2.to_design(), c2.compute_demand_w())
+              if i.name == "chip_power_factor"]
+    assert cp2.high == 1.0

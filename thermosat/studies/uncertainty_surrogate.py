@@ -37,8 +37,9 @@ this process without Dask (same results, one sample after the other).
 
 Samples are a Latin hypercube (:func:`thermosat.studies.uncertainty.sample_inputs`) over
 :data:`thermosat.studies.uncertainty.DEFAULT_INPUTS`; a sample whose chips would run above
-their rating is infeasible (no area fixes it), so where the demand already puts the chips
-at their rating the chip-power factor spans 0.9–1.0 (a chip draws at most its rating).
+their rating is infeasible (no area fixes it), so the chip-power factor's upper end is
+capped at n_chips × rating / demand (:func:`inputs_for`; 1.0 where the demand already puts
+the chips at their rating): a chip draws at most its rating.
 """
 from __future__ import annotations
 
@@ -63,15 +64,21 @@ __all__ = ["inputs_for", "margin_of", "area_slope", "area_from_margin", "sample_
 
 
 def inputs_for(design, demand_w: float, inputs=DEFAULT_INPUTS):
-    """``inputs`` with the chip-power factor capped at 1 when the demand already runs the
-    chips at their rating (above it every sample would be infeasible by construction)."""
+    """``inputs`` with the chip-power factor's upper end capped where it would run the chips
+    above their rating: a chip draws at most its rating (its power management caps it), so
+    the factor spans up to ``n_chips × rating / demand`` (1.0 when the demand already puts
+    the chips at their rating; 1.026 for 30 kW on 22 chips of 1.4 kW). Above it every
+    sample would be infeasible by construction, which is not an uncertainty of the design."""
     rated = design.package.rated_power_w
     out = []
     for i in inputs:
-        if (i.name == "chip_power_factor" and rated is not None
-                and demand_w >= design.n_packages * rated * (1 - 2e-3)):
-            i = replace(i, high=1.0, source=i.source + "; capped at 1.0: the chips already "
-                        "run at their rating")
+        if i.name == "chip_power_factor" and rated is not None and demand_w > 0:
+            top = design.n_packages * rated / demand_w
+            if top < i.high:
+                top = 1.0 if top < 1.0 + 2e-3 else top
+                i = replace(i, high=max(top, i.low),
+                            source=i.source + f"; capped at {top:.3f}: a chip draws at most "
+                            "its rating")
         out.append(i)
     return out
 
@@ -248,7 +255,9 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
     plan = [{"point_id": point_id(fp, v, "surrogate"), "values": v}
             for v in sample_inputs(used, n_samples, seed)]
     store = SweepStore(Path(store_dir)) if store_dir is not None else None
-    records = store.finished() if store is not None else {}
+    # a failed sample is not a result (a lost worker, a broken install): computed again
+    records = ({k: r for k, r in store.finished().items() if r.get("status") == "done"}
+               if store is not None else {})
     n_stored = sum(1 for p in plan if p["point_id"] in records)
 
     def area_of(rec):
