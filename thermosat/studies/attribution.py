@@ -19,6 +19,7 @@ from pathlib import Path
 from dataclasses import dataclass, fields, replace
 from typing import Callable
 
+from thermosat.satellite.geometry import FIN_ELEMENTS_PER_PITCH
 from thermosat.studies.sizing import size_design
 
 __all__ = ["Change", "CHANGES", "attribute_tier", "measured_attribution"]
@@ -86,7 +87,7 @@ CHANGES: tuple[Change, ...] = (
     Change("chip reading", "30 kW over the tier's 12/18/24 chips (up to 2.5 kW per 1.4 kW chip)",
            "chips at their 1.4 kW rating (compute follows chip count)", _reading),
     Change("fin resolved", "isotropic 0.5 m elements (two tubes per element)",
-           "4 elements per 0.25 m tube pitch", _fin),
+           f"{FIN_ELEMENTS_PER_PITCH} elements per 0.25 m tube pitch", _fin),
     Change("multi-node cold plates", "one fluid node per cold plate",
            "6 fluid nodes along each channel", _coldplate),
     Change("header bores", "headers and transfer lines 2 × tube bore (20 mm)",
