@@ -312,7 +312,7 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
     jobs = [(p["point_id"], margin_task, (d0, demand_w, demand_w, p["values"], used))
             for p in plan if p["point_id"] not in records]
     jobs += checks_due()
-    engine = "in-process"
+    engine = "this process (no Dask)"
     own, cluster = client is None, None
     if jobs:
         try:
