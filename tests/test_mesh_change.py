@@ -22,7 +22,11 @@ def _design(**kw):
 
 @pytest.fixture(scope="module")
 def sized():
-    return size_design(_design(), DEMAND_W, area_bounds_m2=(2.0, 3000.0))
+    # 4 elements per tube pitch (the default before 6 Dec; the default is now 8): there the
+    # h/2 refinement still moves the area by a few per cent, in a known direction, which is
+    # what the secant re-sizing is checked against below. At 8 the fin is converged and the
+    # ~1 % that remains has no fixed sign (the tube-pass staircase)
+    return size_design(_design(fin_elements_per_pitch=4), DEMAND_W, area_bounds_m2=(2.0, 3000.0))
 
 
 def test_refined_design_halves_the_mesh():
