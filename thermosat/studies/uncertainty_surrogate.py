@@ -256,7 +256,7 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
             for v in sample_inputs(used, n_samples, seed)]
     store = SweepStore(Path(store_dir)) if store_dir is not None else None
     # a failed sample is not a result (a lost worker, a broken install): computed again
-    records = ({k: r for k, r in store.finished().items() if r.get("status") == "done"}
+    records = ({pid: r for pid, r in store.finished().items() if r.get("status") == "done"}
                if store is not None else {})
     n_stored = sum(1 for p in plan if p["point_id"] in records)
 
@@ -306,7 +306,8 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
             keep(key, "check", check_of[key], res)
         return checks_due()
 
-    for _ in range(n_stored):
+    n_checks_stored = sum(1 for cid in check_of if cid in records)
+    for _ in range(n_stored + n_checks_stored):
         if progress:
             progress()
     jobs = [(p["point_id"], margin_task, (d0, demand_w, demand_w, p["values"], used))
