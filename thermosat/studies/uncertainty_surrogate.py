@@ -67,7 +67,7 @@ def inputs_for(design, demand_w: float, inputs=DEFAULT_INPUTS):
     """``inputs`` with the chip-power factor's upper end capped where it would run the chips
     above their rating: a chip draws at most its rating (its power management caps it), so
     the factor spans up to ``n_chips × rating / demand`` (1.0 when the demand already puts
-    the chips at their rating; 1.026 for 30 kW on 22 chips of 1.4 kW). Above it every
+    the chips at their rating; 1.027 for 30 kW on 22 chips of 1.4 kW). Above it every
     sample would be infeasible by construction, which is not an uncertainty of the design."""
     rated = design.package.rated_power_w
     out = []
