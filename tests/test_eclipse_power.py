@@ -116,7 +116,7 @@ def test_repeating_orbit_converges_to_the_tolerance():
 
     d = default_case("vleo").to_design(environment="cold_eclipse", wing_area_m2=100.0,
                                        cell_area_m2=70.0, element_size_m=2.5,
-                                       package_mesh_density=2)
+                                       package_mesh_density=2, fin_elements_per_pitch=None)
     sat = Satellite(d)
     res = sat.solve_steady()
     o = sat.solve_orbit(res, steps=24, cyclic_tol_k=0.05)

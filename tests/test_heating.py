@@ -21,7 +21,8 @@ from thermosat.physics.facet_environment import facet_fluxes, solar_band_absorbe
 from thermosat.satellite import heating
 from thermosat.satellite.satellite import Satellite
 
-COARSE = {"element_size_m": 2.5, "package_mesh_density": 2, "placement": "beside"}
+COARSE = {"element_size_m": 2.5, "package_mesh_density": 2, "placement": "beside",
+          "fin_elements_per_pitch": None}  # wings at the panel element size: fast, fin aside
 
 
 @pytest.fixture(scope="module")

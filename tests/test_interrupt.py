@@ -30,6 +30,9 @@ COARSE = coarse_case("coarse interrupt-test satellite")
 HEAVIER = COARSE.replace("element_size_m = 2.0", "element_size_m = 1.0").replace(
     "steps = 8", "steps = 300")
 
+#: for the kill test, which waits for the whole transient once: 40 steps still last seconds
+KILLED = HEAVIER.replace("steps = 300", "steps = 40")
+
 TIMEOUT = 300
 
 
@@ -128,9 +131,11 @@ def _complete_solve_folder(out: Path) -> dict:
     return rec
 
 
-def test_solve_sigkill_keeps_the_previous_result(tmp_path, solve_case_file):
+def test_solve_sigkill_keeps_the_previous_result(tmp_path):
     """A finished earlier result in --out stays whole when a new run is killed, whenever the
     kill lands (here: during the solve, and at the start of the write phase)."""
+    solve_case_file = tmp_path / "coarse.toml"
+    solve_case_file.write_text(KILLED)
     out = tmp_path / "out"
     first = Run(["solve", str(solve_case_file), "--out", str(out), "--no-transient"], tmp_path)
     assert first.finish() == 0, first.stderr

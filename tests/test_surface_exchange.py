@@ -378,7 +378,7 @@ def test_sizing_report_shows_what_the_exchange_changes_in_the_area():
     from thermosat.studies.tier_job import exchange_effect
 
     base = default_design("vleo", panel_radiator_area_m2=0.0, element_size_m=2.5,
-                          package_mesh_density=2)
+                          package_mesh_density=2, fin_elements_per_pitch=None)
     rows, sized = [], None
     for area in (520.0, 480.0):  # stand-in for a sizing: two evaluations, the last "sized"
         d = base.with_areas(wing_area_m2=area)

@@ -14,6 +14,7 @@ __all__ = [
     "SolverError",
     "ConvergenceError",
     "PhysicsLimitError",
+    "one_line",
 ]
 
 
@@ -53,3 +54,10 @@ class ConvergenceError(SolverError):
 
 class PhysicsLimitError(ThermosatError):
     """A design cannot meet a physical limit (e.g. no radiator area satisfies the junction limit)."""
+
+
+def one_line(err: BaseException) -> str:
+    """``"Type: message"`` on one line (whitespace of a multi-line message collapsed), as a
+    study records a failed point or sample."""
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__

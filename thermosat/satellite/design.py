@@ -175,8 +175,9 @@ class SatelliteDesign:
 def limit_violations(limits: dict) -> list[str]:
     """Names of the limits a result's ``limits`` dict fails (a NaN margin fails too):
     ``chip_power`` (a chip above its rated power), ``junction``, ``cells``,
-    ``coolant_freeze``, ``coolant_boil`` (closer than the required margin) and
-    ``energy_balance`` (relative imbalance above its tolerance)."""
+    ``coolant_freeze``, ``coolant_boil`` (closer than the required margin),
+    ``energy_balance`` (relative imbalance above its tolerance) and ``power_budget`` (the
+    pump and heaters alone need more than the bus gives: ``power_shortfall_w`` > 0)."""
     need = limits["required_coolant_margin_k"]
     ok = {"chip_power": limits.get("chip_power_margin_w", 0.0) >= 0.0,
           "junction": limits["junction_margin_k"] >= 0.0,
@@ -184,7 +185,8 @@ def limit_violations(limits: dict) -> list[str]:
           "coolant_freeze": limits["freeze_margin_k"] >= need,
           "coolant_boil": limits["boil_margin_k"] >= need,
           "energy_balance": limits.get("energy_imbalance_rel", 0.0)
-          <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL)}
+          <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL),
+          "power_budget": limits.get("power_shortfall_w", 0.0) <= 0.0}
     return [k for k, v in ok.items() if not v]
 
 

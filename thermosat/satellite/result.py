@@ -51,6 +51,9 @@ class SatelliteResult:
                 f"{t['coolant_max_k']:.2f} K; PV {p['pv_w'] / 1e3:.2f} kW, compute "
                 f"{p['compute_w'] / 1e3:.2f} kW, pump {p['pump_w']:.1f} W; energy imbalance "
                 f"{self.energy.imbalance_rel:.1e}; "
+                + (f"pump and heaters need {self.limits['power_shortfall_w'] / 1e3:.2f} kW more "
+                   "than the bus gives; " if self.limits.get("power_shortfall_w", 0.0) > 0
+                   else "")
                 + ("LIMITS VIOLATED: " + ", ".join(self.limits["violations"])
                    if self.limits.get("violations") else "all limits met"))
 

@@ -288,8 +288,11 @@ class Satellite:
     def _result(self, res, p_pv, p_pump, p_c, history, convs, wall) -> SatelliteResult:
         d, m, T = self.design, self.model, res.T
         # chips burn at most their rated total when a cap is set (rated_compute_w); the rest
-        # of the electricity stays in the cells (shunt)
-        burned = min(p_c, self.rated_compute_w)
+        # of the electricity stays in the cells (shunt). The pump and the heaters are fed
+        # first: when they alone need more than the bus gives (an oversized radiator below
+        # the heater set point) the chips get nothing and the shortfall is a violated limit
+        # (power_budget), never a negative compute
+        burned = min(max(p_c, 0.0), self.rated_compute_w)
         temps = self.temperatures(T)
         lim = self.loop.limits(m, T)
         jl = d.package.t_junction_max_k
@@ -302,17 +305,19 @@ class Satellite:
             "coolant_message": lim.message,
             "energy_imbalance_rel": float(res.energy.imbalance_rel),
             "energy_tolerance_rel": ENERGY_TOL_REL,
+            "power_shortfall_w": max(-p_c, 0.0),
             **chip_limits(d, burned),  # chip above its rating: a violated limit (issue 12)
         }
         limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
         p_heat = self.heater.power_w(T) if self.heater is not None else 0.0  # issue 12
-        power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": p_c - burned, "pump_w": p_pump,
+        power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": max(p_c - burned, 0.0),
+                 "pump_w": p_pump,
                  "heater_w": p_heat,
                  "distribution_losses_w": d.distribution_loss_fraction * p_pv,
                  "heat_to_radiators_w": q_rad,
                  "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
-                 "closure_w": p_pv - burned - (p_c - burned) - p_pump - p_heat
+                 "closure_w": p_pv - burned - max(p_c - burned, 0.0) - p_pump - p_heat
                  - d.distribution_loss_fraction * p_pv}
         exchange = (self.exchange.term.exchange_summary(T)  # surface exchange
                      if self.exchange is not None else None)

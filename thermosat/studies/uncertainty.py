@@ -56,7 +56,6 @@ with a note in the result (``skipped_inputs``), never guessed.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
@@ -71,7 +70,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from thermosat.common.errors import InputError, ThermosatError
+from thermosat.common.errors import InputError, ThermosatError, one_line
 from thermosat.physics.package import h_for_cold_plate_resistance
 from thermosat.physics.presets import Coating
 from thermosat.satellite.design import SatelliteDesign
@@ -246,11 +245,6 @@ def design_fingerprint(design: SatelliteDesign, demand_w: float, extra: Any = No
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
 def evaluate_sample(design: SatelliteDesign, demand_w: float, values: dict, inputs,
                     sizing_kw: dict, warm: dict | None = None) -> dict:
     """Size one sample (runs on a worker); never raises for a failing design."""
@@ -275,7 +269,7 @@ def evaluate_sample(design: SatelliteDesign, demand_w: float, values: dict, inpu
             "sizing_evaluations": len(s.evaluations), "sizing_time_s": s.time_s,
             "margins_k": {k: float(v) for k, v in s.margins.items()}})
     except Exception as err:  # one failing sample must not stop the study
-        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__,
+        out.update(status="failed", error=one_line(err), error_type=type(err).__name__,
                    expected=isinstance(err, ThermosatError))
     out["wall_s"] = time.perf_counter() - t0
     return out
@@ -446,45 +440,14 @@ def run_uncertainty(design: SatelliteDesign, demand_w: float, n_samples: int = 6
 
 
 def _execute(client, todo, design, demand_w, used, sizing_kw, warm, record):
-    from distributed import as_completed
+    """The samples ``todo`` on ``client`` (the design sent once to every worker)."""
+    from thermosat.studies.engine import run_jobs
 
-    try:
-        nthreads = sum(client.nthreads().values())
-    except Exception:
-        nthreads = 1
-    window = 2 * max(1, nthreads) + 2
-    it = iter(todo)
-    ac = as_completed()
-    pending = {}
-    d_fut = client.scatter(design, broadcast=True) if len(todo) > 1 else design
-
-    def submit_next():
-        pt = next(it, None)
-        if pt is None:
-            return False
-        fut = client.submit(evaluate_sample, d_fut, demand_w, pt["values"], used, sizing_kw,
-                            warm, pure=False, key=f"unc-{pt['point_id']}-{time.time_ns()}")
-        pending[fut.key] = (fut, pt)
-        ac.add(fut)
-        return True
-
-    try:
-        for _ in range(window):
-            if not submit_next():
-                break
-        for fut in ac:
-            _, pt = pending.pop(fut.key)
-            try:
-                res = fut.result()
-            except Exception as err:
-                res = {"status": "failed", "error": _one_line(err)}
-            record(pt, res)
-            fut.release()
-            submit_next()
-    finally:
-        if pending:
-            with contextlib.suppress(Exception):
-                client.cancel([f for f, _ in pending.values()], force=True)
+    d = client.scatter(design, broadcast=True) if len(todo) > 1 else design
+    by_key = {f"unc-{pt['point_id']}": pt for pt in todo}
+    run_jobs(client, ((k, evaluate_sample, (d, demand_w, pt["values"], used, sizing_kw, warm))
+                      for k, pt in by_key.items()),
+             lambda key, res: record(by_key[key], res))
 
 
 def _summarise(tier, plan, rows, used, skipped_inputs, root, plot, interrupted, counts,
@@ -514,7 +477,7 @@ def _summarise(tier, plan, rows, used, skipped_inputs, root, plot, interrupted, 
                                             f"{tier.upper()}: {len(finished)} samples"))
         except Exception as err:  # the data is on disk; a plot problem is only a warning
             print(f"thermosat uncertainty: warning: tornado plot not written: "
-                  f"{_one_line(err)}", file=sys.stderr)
+                  f"{one_line(err)}", file=sys.stderr)
     n_inf = sum(1 for a in areas if a is None)
     return {"tier": tier, "area_nominal_m2": nominal_area, "area_p95_m2": p95,
             "uncertainty_samples": len(finished), "samples_planned": len(plan) - 1,

@@ -43,19 +43,19 @@ the chips at their rating): a chip draws at most its rating.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import socket
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
+from thermosat.common.errors import one_line
 from thermosat.satellite.satellite import Satellite
-from thermosat.studies.uncertainty import (DEFAULT_INPUTS, _one_line, apply_inputs,
+from thermosat.studies.engine import InProcess, run_jobs
+from thermosat.studies.uncertainty import (DEFAULT_INPUTS, apply_inputs,
                                            design_fingerprint, empirical_p95, rank_inputs,
                                            sample_inputs)
 
@@ -154,7 +154,7 @@ def margin_task(design, demand_w: float, base_demand_w: float, values: dict, inp
         out.update(status="done", outputs={"margin_k": m, "demand_w": float(dem),
                                            "over_rating": bool(over)})
     except Exception as err:  # one failing sample must not stop the study
-        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__)
+        out.update(status="failed", error=one_line(err), error_type=type(err).__name__)
     out["wall_s"] = time.perf_counter() - t0
     return out
 
@@ -179,52 +179,9 @@ def check_task(design, demand_w: float, values: dict, inputs, area_guess_m2: flo
             "area_resized_m2": float(full.design.radiator_area_m2) if full.feasible else None,
             "resize_solves": len(full.evaluations)})
     except Exception as err:
-        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__)
+        out.update(status="failed", error=one_line(err), error_type=type(err).__name__)
     out["wall_s"] = time.perf_counter() - t0
     return out
-
-
-class _Serial:
-    """The Dask calls the study uses, run at once in this process (``workers=0``)."""
-
-    def submit(self, fn, *args):
-        return fn(*args)
-
-
-def _run(client, jobs: list[tuple[str, Callable, tuple]], done: Callable) -> None:
-    """Run ``jobs`` (key, function, args) on ``client``; ``done(key, result)`` as each ends
-    may return more jobs to run. Pending futures are cancelled on an interrupt."""
-    if isinstance(client, _Serial):
-        queue = list(jobs)
-        while queue:
-            key, fn, args = queue.pop(0)
-            queue += done(key, fn(*args)) or []
-        return
-    from distributed import as_completed
-
-    keys = {}
-    ac = as_completed()
-
-    def submit(batch):
-        for key, fn, args in batch:
-            fut = client.submit(fn, *args, pure=False, key=f"{key}-{time.time_ns()}")
-            keys[fut.key] = key
-            ac.add(fut)
-
-    submit(jobs)
-    try:
-        for fut in ac:
-            key = keys.pop(fut.key)
-            try:
-                res = fut.result()
-            except Exception as err:  # a worker lost: the sample failed, the study goes on
-                res = {"status": "failed", "error": _one_line(err)}
-            fut.release()
-            submit(done(key, res) or [])
-    finally:
-        if keys:
-            with contextlib.suppress(Exception):
-                client.cancel([f for f in ac.futures], force=True)
 
 
 def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int = 0,
@@ -318,18 +275,18 @@ def surrogate_study(sizing, demand_w: float, n_samples: int = 64, *, seed: int =
     if jobs:
         try:
             if workers == 0 and scheduler is None and client is None:
-                client = _Serial()
+                client = InProcess()
             elif own:
                 client, cluster = _connect(scheduler, workers, True)
-            if not isinstance(client, _Serial):
+            if not isinstance(client, InProcess):
                 engine = (f"dask: {len(client.nthreads())} worker(s) at "
                           f"{client.scheduler.address}")
                 if len(jobs) > 1:  # the design once to every worker, not once per sample
                     d_fut = client.scatter(d0, broadcast=True)
                     jobs = [(key, fn, (d_fut,) + args[1:]) for key, fn, args in jobs]
-            _run(client, jobs, done)
+            run_jobs(client, jobs, done)
         finally:
-            if own and not isinstance(client, _Serial):
+            if own and not isinstance(client, InProcess):
                 _close(client, cluster)
     samples, solves = [], 0
     for p in plan:

@@ -36,7 +36,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from thermosat.common.errors import CaseError, ThermosatError
+from thermosat.common.errors import CaseError, ThermosatError, one_line
 
 __all__ = ["CaseRef", "Mode", "MODES", "register_mode", "get_mode", "resolve_base", "evaluate",
            "evaluate_point", "jsonable", "SelftestCase", "SIGMA"]
@@ -375,11 +375,6 @@ def dask_setup(worker=None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
 _CACHE: dict[tuple[str, str], Any] = {}
 
 
@@ -400,7 +395,7 @@ def evaluate_point(ref: CaseRef, values: Mapping[str, Any], mode: str) -> dict:
         case = m.apply(base, values)
         out.update(status="done", outputs=jsonable(m.run(case)))
     except Exception as err:  # one failing design (or a bug) must not stop the sweep
-        out.update(status="failed", error=_one_line(err), error_type=type(err).__name__,
+        out.update(status="failed", error=one_line(err), error_type=type(err).__name__,
                    expected=isinstance(err, ThermosatError))
     out["wall_s"] = time.perf_counter() - t0
     return out

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from thermosat.common.errors import InputError
+from thermosat.common.errors import InputError, one_line
+from thermosat.studies.engine import run_jobs
 from thermosat.studies.sweep.evaluate import evaluate_point
 from thermosat.studies.sweep.store import SweepStore
 from thermosat.studies.sweep.spec import Sweep, load_sweep
@@ -144,11 +145,6 @@ def _record(plan: Plan, pt: dict, result: dict, run_id: str, submitted: str) -> 
     return rec
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
 def _manifest(plan: Plan, store: SweepStore, run: dict) -> dict:
     sweep = plan.sweep
     old = store.read_manifest() or {}
@@ -242,25 +238,40 @@ def _run(plan: Plan, store: SweepStore, *, scheduler, workers, processes, progre
 
     own_client = client is None
     cluster = None
-    pending: dict[str, tuple[Any, dict, str]] = {}
+    pending: dict[str, tuple[Any, str]] = {}      # future key → (future, job key)
+    info: dict[str, tuple[dict, str]] = {}         # job key → (point, submitted)
+
+    def jobs():
+        ref, mode = sweep.base, sweep.spec.mode
+        for pt in todo:  # taken one at a time, as each is submitted
+            key = f"thermosat-point-{pt['point_id']}-{run_id}"
+            info[key] = (pt, _now())
+            yield key, evaluate_point, (ref, {**plan.fixed, **pt["values"]}, mode)
+
+    def done(key, result):
+        pt, submitted = info.pop(key)
+        if result.get("status") != "done":
+            result.setdefault("expected", False)
+        record(pt, result, submitted)
     with _sigterm_as_interrupt():
         try:
             if todo:
                 if own_client:
                     client, cluster = _connect(scheduler, workers, processes)
-                _execute(client, plan, todo, run_id, pending, record)
+                run_jobs(client, jobs(), done, pending=pending)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             with _signals_deferred():
                 # results that arrived while we were interrupted are kept too
-                for key, (fut, pt, submitted) in list(pending.items()):
+                for fut, key in list(pending.values()):
                     if fut.status == "finished":
                         with contextlib.suppress(Exception):
+                            pt, submitted = info[key]
                             record(pt, fut.result(timeout=1), submitted)
                 if pending and client is not None:
                     with contextlib.suppress(Exception):
-                        client.cancel([f for f, _, _ in pending.values()], force=True)
+                        client.cancel([f for f, _ in pending.values()], force=True)
                 pending.clear()
                 if own_client:
                     _close(client, cluster)
@@ -288,7 +299,7 @@ def _run(plan: Plan, store: SweepStore, *, scheduler, workers, processes, progre
         except KeyboardInterrupt:
             interrupted = True
         except Exception as err:  # the data is safe on disk; a plot problem is only a warning
-            print(f"thermosat sweep: warning: summary plot not written: {_one_line(err)}",
+            print(f"thermosat sweep: warning: summary plot not written: {one_line(err)}",
                   file=sys.stderr)
     return {"points": len(plan.points), "done": counts["done"], "failed": counts["failed"],
             "skipped": skipped, "remaining": len(plan.points) - n_disk, "on_disk": n_disk,
@@ -297,42 +308,3 @@ def _run(plan: Plan, store: SweepStore, *, scheduler, workers, processes, progre
             "duplicates_merged": plan.duplicates, "errors": errors, "run_id": run_id,
             "removed_temp_files": len(store.removed_temp)}
 
-
-def _execute(client, plan: Plan, todo: list[dict], run_id: str, pending: dict, record) -> None:
-    """Submit points in a sliding window, record each result as it completes."""
-    from distributed import as_completed
-
-    try:
-        nthreads = sum(client.nthreads().values())
-    except Exception:
-        nthreads = 1
-    window = 2 * max(1, nthreads) + 2
-    it = iter(todo)
-    ref, mode = plan.sweep.base, plan.sweep.spec.mode
-    ac = as_completed()
-
-    def submit_next() -> bool:
-        pt = next(it, None)
-        if pt is None:
-            return False
-        fut = client.submit(evaluate_point, ref, {**plan.fixed, **pt["values"]}, mode,
-                            pure=False,
-                            key=f"thermosat-point-{pt['point_id']}-{run_id}")
-        pending[fut.key] = (fut, pt, _now())
-        ac.add(fut)
-        return True
-
-    for _ in range(window):
-        if not submit_next():
-            break
-    for fut in ac:
-        _, pt, submitted = pending[fut.key]
-        try:
-            result = fut.result()
-        except Exception as err:  # the worker died, the task was lost...: a failed point
-            result = {"status": "failed", "error": _one_line(err),
-                      "error_type": type(err).__name__, "expected": False}
-        record(pt, result, submitted)
-        del pending[fut.key]
-        fut.release()
-        submit_next()
