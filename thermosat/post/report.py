@@ -277,6 +277,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
             f"{r['radiator_flux_w_m2']:.0f} W/m² | {_n(shown_mass(r)[0], '.0f')} kg | "
             f"{_n(shown_mass(r)[1])} | {r['binding_constraint']}"
             + ("" if r["feasible"] else " **(infeasible)**") + " |")
+    md += tiers_section(rows)
     md += cards_section(rows, published)  # issue 14
     if plans:
         md += ["", "## Chips, rating and the article's \"30 kW\"", "",
@@ -350,6 +351,7 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
                        f"{o['coolant_max_k']:.1f} K; freeze flag: "
                        f"{'**YES**' if o['freeze'] else 'no'}; boil flag: "
                        f"{'**YES**' if o['boil'] else 'no'}."]
+            md += orbit_junction_note(r, o)
             if r.get("orbit_cyclic_residual_k") is not None:
                 md += ["", f"The orbit is the repeating one of the `{r.get('orbit_case')}` "
                            f"environment: orbits iterated until the state at the same phase "
@@ -378,6 +380,53 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
     for name, text in case_texts.items():
         md += [f"### {name}", "", "```toml", text.rstrip(), "```", ""]
     return atomic_write_text(path, "\n".join(md) + "\n")
+
+
+def orbit_junction_note(r: dict, o: dict) -> list[str]:
+    """A flagged line when the orbit's junction maximum exceeds the limit (K), else nothing:
+    the orbit lets the chips burn what the bus gives, up to their rated total, which can be
+    more than the compute demand the radiator was sized for."""
+    over = o["junction_max_k"] - r["junction_limit_k"]
+    if not over > 0:
+        return []
+    return ["", f"**The junction exceeds its {r['junction_limit_k']:.1f} K limit by {over:.1f} K "
+                "in this orbit**: in sunlight the chips burn what the bus gives, up to their "
+                f"rated total, more than the {r['compute_power_w'] / 1e3:.1f} kW the radiator "
+                "was sized for when the cold case's cooler cells make more power."]
+
+
+def tiers_section(rows: list[dict]) -> list[str]:
+    """"Why the tiers differ": per sized tier the compute and its chips, the radiator per kW,
+    the wings' edge-on view factor to the Earth at that altitude and the coolant range, with
+    the two reasons they move the area (from the numbers of this run)."""
+    from thermosat.physics.earth_view import edge_on_view_factor
+
+    ok = [r for r in rows if r.get("feasible") and r.get("radiator_area_m2")]
+    if len(ok) < 2:
+        return []
+    md = ["", "## Why the tiers differ", "",
+          "| tier | compute | chips × power | radiator | m² per kW | edge-on view factor to "
+          "the Earth | coolant | radiator flux | binding |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in ok:
+        kw = r["compute_power_w"] / 1e3
+        md.append(f"| {r['tier'].upper()} | {kw:.1f} kW | {r.get('n_chips', '—')} × "
+                  f"{_n(r.get('chip_power_w'), '.0f')} W | {r['radiator_area_m2']:.1f} m² | "
+                  f"{r['radiator_area_m2'] / kw:.2f} | "
+                  f"{float(edge_on_view_factor(r['altitude_km'] * 1e3)):.3f} | "
+                  f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K | "
+                  f"{r['radiator_flux_w_m2']:.0f} W/m² | {r['binding_constraint']} |")
+    lo, hi = min(ok, key=lambda r: r["altitude_km"]), max(ok, key=lambda r: r["altitude_km"])
+    md += ["", "Two things set the radiator per kW of compute. (1) How much of the wings' view "
+           "is the Earth: its infrared (and albedo by day) falls on both faces of an edge-on "
+           f"wing, and the view factor falls from {float(edge_on_view_factor(lo['altitude_km'] * 1e3)):.3f} "
+           f"at {lo['altitude_km']:.0f} km to "
+           f"{float(edge_on_view_factor(hi['altitude_km'] * 1e3)):.3f} at "
+           f"{hi['altitude_km']:.0f} km. (2) How warm the coolant may run: the junction limit "
+           "is fixed, so a chip at lower power (a smaller junction-to-coolant rise) lets the "
+           "coolant and the radiator run warmer, and a radiator rejects ∝ T⁴ per m². The "
+           "compute itself is the tier's reading of the article's \"30 kW\" and \"12 to 24 "
+           "chips\" (table below), so the areas differ by compute as well."]
+    return md
 
 
 def attribution_table(att: dict | None) -> list[str]:
