@@ -23,7 +23,6 @@ import json
 import math
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -118,13 +117,9 @@ def solve_case(case, *, transient: bool = True):
 def _record(case, sat, res, orbit_rec, t_build) -> dict:
     d = sat.design
     lim = res.limits
-    checks = {
-        "junction": lim["junction_margin_k"] >= 0,
-        "cells": lim["cell_margin_k"] >= 0,
-        "coolant_freeze": lim["freeze_margin_k"] >= lim["required_coolant_margin_k"],
-        "coolant_boil": lim["boil_margin_k"] >= lim["required_coolant_margin_k"],
-        "energy_balance": res.energy.imbalance_rel <= lim.get("energy_tolerance_rel", 1e-6),
-    }
+    from thermosat.satellite.design import limit_checks
+
+    checks = limit_checks(lim)  # the steady result's own limits, the same test everywhere
     if orbit_rec and "extremes" in orbit_rec:
         checks["orbit_coolant_freeze"] = not orbit_rec["coolant_freeze_risk"]
         checks["orbit_coolant_boil"] = not orbit_rec["coolant_boil_risk"]

@@ -15,7 +15,8 @@ from thermosat.satellite.geometry import FIN_ELEMENTS_PER_PITCH
 from thermosat.physics.presets import (DEFAULT_CELL_STACK, CellTechnology, Coating, Layer,
                                        cell_technology, coating)
 
-__all__ = ["SatelliteDesign", "WING_STACK", "ENERGY_TOL_REL", "limit_violations", "chip_limits"]
+__all__ = ["SatelliteDesign", "WING_STACK", "ENERGY_TOL_REL", "limit_checks", "limit_violations",
+           "chip_limits"]
 
 #: relative energy imbalance above which a steady result is flagged (solves reach ~1e-12)
 ENERGY_TOL_REL = 1e-6
@@ -172,8 +173,8 @@ class SatelliteDesign:
         return replace(self, **areas)
 
 
-def limit_violations(limits: dict) -> list[str]:
-    """Names of the limits a result's ``limits`` dict fails (a NaN margin fails too):
+def limit_checks(limits: dict) -> dict[str, bool]:
+    """Each limit of a result's ``limits`` dict → whether it holds (a NaN margin fails):
     ``chip_power`` (a chip above its rated power), ``junction``, ``cells``,
     ``coolant_freeze``, ``coolant_boil`` (closer than the required margin),
     ``energy_balance`` (relative imbalance above its tolerance) and ``power_budget`` (the
@@ -187,7 +188,12 @@ def limit_violations(limits: dict) -> list[str]:
           "energy_balance": limits.get("energy_imbalance_rel", 0.0)
           <= limits.get("energy_tolerance_rel", ENERGY_TOL_REL),
           "power_budget": limits.get("power_shortfall_w", 0.0) <= 0.0}
-    return [k for k, v in ok.items() if not v]
+    return ok
+
+
+def limit_violations(limits: dict) -> list[str]:
+    """Names of the limits that :func:`limit_checks` finds failing."""
+    return [k for k, v in limit_checks(limits).items() if not v]
 
 
 def chip_limits(design: SatelliteDesign, compute_w: float) -> dict:
