@@ -83,7 +83,41 @@ def _preimport_vtk() -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+#: Python code of these packages runs inside C callbacks (llvmlite's object cache, called by
+#: LLVM through ctypes while Numba loads or compiles a kernel): a KeyboardInterrupt raised
+#: there is swallowed by ctypes and LLVM goes on with half-set state — a SIGSEGV
+_NO_INTERRUPT_IN = ("llvmlite", "numba")
+
+
+def _on_sigint(signum, frame) -> None:
+    """SIGINT → KeyboardInterrupt, except while Numba/llvmlite code is on the stack: then the
+    signal is sent again 50 ms later, until it lands outside (compiles and cache loads last
+    seconds at most)."""
+    f = frame
+    while f is not None:
+        if str(f.f_globals.get("__name__", "")).startswith(_NO_INTERRUPT_IN):
+            import threading
+
+            threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+            return
+        f = f.f_back
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    old = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _main(argv: list[str] | None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from thermosat.common.errors import ThermosatError
 

@@ -253,6 +253,7 @@ def _run(plan: Plan, store: SweepStore, *, scheduler, workers, processes, progre
         if result.get("status") != "done":
             result.setdefault("expected", False)
         record(pt, result, submitted)
+
     with _sigterm_as_interrupt():
         try:
             if todo:
