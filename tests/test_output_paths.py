@@ -87,7 +87,9 @@ def test_png_that_is_a_folder_or_wrong_suffix(tmp_path, capsys):
     _one_line_refusal(rc, err, dt, "must end in .png")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.skipif(os.geteuid() == 0, reason=(
+    "root ignores folder permission bits, so chmod 0o500 cannot make a folder read-only for "
+    "it; test_read_only_mount_is_refused_even_for_root checks the refusal for root"))
 def test_unwritable_folder_is_refused(tmp_path, capsys):
     ro = tmp_path / "ro"
     ro.mkdir()

@@ -404,6 +404,7 @@ def tiers_section(rows: list[dict]) -> list[str]:
     ok = [r for r in rows if r.get("feasible") and r.get("radiator_area_m2")]
     if len(ok) < 2:
         return []
+    vf = {r["tier"]: float(edge_on_view_factor(r["altitude_km"] * 1e3)) for r in ok}
     md = ["", "## Why the tiers differ", "",
           "| tier | compute | chips × power | radiator | m² per kW | edge-on view factor to "
           "the Earth | coolant | radiator flux | binding |", "|---|---|---|---|---|---|---|---|---|"]
@@ -412,16 +413,14 @@ def tiers_section(rows: list[dict]) -> list[str]:
         md.append(f"| {r['tier'].upper()} | {kw:.1f} kW | {r.get('n_chips', '—')} × "
                   f"{_n(r.get('chip_power_w'), '.0f')} W | {r['radiator_area_m2']:.1f} m² | "
                   f"{r['radiator_area_m2'] / kw:.2f} | "
-                  f"{float(edge_on_view_factor(r['altitude_km'] * 1e3)):.3f} | "
+                  f"{vf[r['tier']]:.3f} | "
                   f"{r['coolant_min_temp_k']:.1f}–{r['coolant_max_temp_k']:.1f} K | "
                   f"{r['radiator_flux_w_m2']:.0f} W/m² | {r['binding_constraint']} |")
     lo, hi = min(ok, key=lambda r: r["altitude_km"]), max(ok, key=lambda r: r["altitude_km"])
     md += ["", "Two things set the radiator per kW of compute. (1) How much of the wings' view "
            "is the Earth: its infrared (and albedo by day) falls on both faces of an edge-on "
-           f"wing, and the view factor falls from {float(edge_on_view_factor(lo['altitude_km'] * 1e3)):.3f} "
-           f"at {lo['altitude_km']:.0f} km to "
-           f"{float(edge_on_view_factor(hi['altitude_km'] * 1e3)):.3f} at "
-           f"{hi['altitude_km']:.0f} km. (2) How warm the coolant may run: the junction limit "
+           f"wing, and the view factor falls from {vf[lo['tier']]:.3f} at "
+           f"{lo['altitude_km']:.0f} km to {vf[hi['tier']]:.3f} at {hi['altitude_km']:.0f} km. (2) How warm the coolant may run: the junction limit "
            "is fixed, so a chip at lower power (a smaller junction-to-coolant rise) lets the "
            "coolant and the radiator run warmer, and a radiator rejects ∝ T⁴ per m². The "
            "compute itself is the tier's reading of the article's \"30 kW\" and \"12 to 24 "

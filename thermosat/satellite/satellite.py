@@ -293,6 +293,7 @@ class Satellite:
         # the heater set point) the chips get nothing and the shortfall is a violated limit
         # (power_budget), never a negative compute
         burned = min(max(p_c, 0.0), self.rated_compute_w)
+        shunt = max(p_c - burned, 0.0)
         temps = self.temperatures(T)
         lim = self.loop.limits(m, T)
         jl = d.package.t_junction_max_k
@@ -311,13 +312,12 @@ class Satellite:
         limits["violations"] = limit_violations(limits)
         q_rad = self.loop.heat_to_radiators_w(T)
         p_heat = self.heater.power_w(T) if self.heater is not None else 0.0  # issue 12
-        power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": max(p_c - burned, 0.0),
-                 "pump_w": p_pump,
+        power = {"pv_w": p_pv, "compute_w": burned, "shunt_w": shunt, "pump_w": p_pump,
                  "heater_w": p_heat,
                  "distribution_losses_w": d.distribution_loss_fraction * p_pv,
                  "heat_to_radiators_w": q_rad,
                  "radiator_flux_w_m2": q_rad / d.radiator_area_m2,
-                 "closure_w": p_pv - burned - max(p_c - burned, 0.0) - p_pump - p_heat
+                 "closure_w": p_pv - burned - shunt - p_pump - p_heat
                  - d.distribution_loss_fraction * p_pv}
         exchange = (self.exchange.term.exchange_summary(T)  # surface exchange
                      if self.exchange is not None else None)
