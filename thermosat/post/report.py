@@ -383,16 +383,17 @@ def write_report(path, rows: list[dict], claims: list[dict], case_texts: dict[st
 
 
 def orbit_junction_note(r: dict, o: dict) -> list[str]:
-    """A flagged line when the orbit's junction maximum exceeds the limit (K), else nothing:
-    the orbit lets the chips burn what the bus gives, up to their rated total, which can be
-    more than the compute demand the radiator was sized for."""
+    """A flagged line when the orbit's junction maximum exceeds the limit (K), else nothing.
+    The orbit holds the chips at the sized compute in sunlight (at most the rated total), so
+    a junction above the limit there means the orbit's transient runs hotter than the steady
+    hot case the radiator was sized against."""
     over = o["junction_max_k"] - r["junction_limit_k"]
     if not over > 0:
         return []
     return ["", f"**The junction exceeds its {r['junction_limit_k']:.1f} K limit by {over:.1f} K "
-                "in this orbit**: in sunlight the chips burn what the bus gives, up to their "
-                f"rated total, more than the {r['compute_power_w'] / 1e3:.1f} kW the radiator "
-                "was sized for when the cold case's cooler cells make more power."]
+                f"in this orbit**, with the chips at the {r['compute_power_w'] / 1e3:.1f} kW "
+                "the radiator was sized for: the orbit's transient runs hotter than the "
+                "steady hot case the sizing used."]
 
 
 def tiers_section(rows: list[dict]) -> list[str]:

@@ -394,7 +394,7 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
 
         say(f"{tier}: cold-case check ({cold_design.environment_name}, one coupled solve)")
         cold = cold_check(sized_in_environment(sizing.design, cold_design),
-                          name=cold_design.environment_name)
+                          name=cold_design.environment_name, demand_w=demand_w)
         row.update(cold)
         if not cold["freeze_ok"]:
             row["message"] += (f"; WARNING: cold case {cold['cold_case']}: coolant "
@@ -445,7 +445,8 @@ def run_tier(tier: str, design: SatelliteDesign, demand_w: float, out_dir, *,
     from thermosat.studies.bounding import orbit_satellite
     from thermosat.studies.contract import orbit_keys
 
-    osat, ores = orbit_satellite(sizing, orbit_design)  # the coldest orbit (issue 12)
+    # the coldest orbit (issue 12), chips at most at the sized demand
+    osat, ores = orbit_satellite(sizing, orbit_design, demand_w)
     orbit = osat.solve_orbit(ores, n_orbits=n_orbits, steps=steps, progress=not is_quiet())
     row["orbit"] = {**orbit.extremes, "freeze": orbit.freeze, "boil": orbit.boil}
     orbit_keys(row, orbit, orbit_design.environment_name if orbit_design else None)
