@@ -57,8 +57,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 
 def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return text if len(text) <= 400 else text[:397] + "..."
+    from thermosat.common.errors import one_line
+
+    return one_line(err, limit=400, typed=False)
 
 
 def _preimport_vtk() -> None:

@@ -40,7 +40,7 @@ from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from thermosat.case.schema import (UNION_TAGS, CaseModel, FieldError, compute_plan,
                                    field_unit, package_for)
-from thermosat.common.errors import CaseError, ThermosatError
+from thermosat.common.errors import CaseError, ThermosatError, one_line
 
 __all__ = ["Case", "load_case", "parse_case", "validate_case", "MAX_CASE_BYTES",
            "FINGERPRINT_VERSION"]
@@ -281,7 +281,7 @@ def load_case(path) -> Case:
     except CaseError:
         raise
     except (OSError, ValueError) as err:
-        raise CaseError(f"{label}: file: cannot read: {_one_line(str(err))} (allowed: a "
+        raise CaseError(f"{label}: file: cannot read: {one_line(str(err))} (allowed: a "
                         f"readable TOML case file)") from None
     return parse_case(raw, label)
 
@@ -303,11 +303,11 @@ def parse_case(text: str | bytes, source: str = "<string>") -> Case:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise CaseError(f"{source}: toml: syntax error: {_one_line(str(err))} (allowed: "
+        raise CaseError(f"{source}: toml: syntax error: {one_line(str(err))} (allowed: "
                         f"TOML 1.0 syntax)") from None
     except (RecursionError, ValueError, OverflowError, MemoryError) as err:
         raise CaseError(f"{source}: toml: cannot parse: {type(err).__name__}: "
-                        f"{_one_line(str(err))[:200]} (allowed: TOML 1.0 syntax)") from None
+                        f"{one_line(str(err))[:200]} (allowed: TOML 1.0 syntax)") from None
     return validate_case(data, source)
 
 
@@ -321,7 +321,7 @@ def validate_case(data: Mapping[str, Any], source: str = "<dict>") -> Case:
         raise
     except Exception as err:  # a validator crashed: still one line, but say so
         raise CaseError(f"{source}: case: validation failed unexpectedly: "
-                        f"{type(err).__name__}: {_one_line(str(err))[:300]}") from None
+                        f"{type(err).__name__}: {one_line(str(err))[:300]}") from None
     case._source = source
     return case
 
@@ -371,10 +371,6 @@ def _set_path(data: dict, path: str, value, label: str) -> None:
     else:
         raise CaseError(f"{label}: {path}: {'.'.join(parts[:-1])} is not a table (allowed: "
                         f"a path through tables)")
-
-
-def _one_line(s: str) -> str:
-    return " ".join(str(s).split())
 
 
 def _toml_type(v) -> str:
@@ -565,7 +561,7 @@ def describe_error(e: dict) -> tuple[str, str, str]:
         what = f"{_short(inp)} is not allowed"
     else:
         msg = str(e.get("msg", typ))
-        what = _one_line(msg.removeprefix("Value error, "))
+        what = one_line(msg.removeprefix("Value error, "))
     return _dotted(loc), what, allowed
 
 
@@ -587,5 +583,5 @@ def format_validation_error(err: ValidationError, source: str) -> str:
         if others:
             shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
             line += f" [+{len(errors) - 1} more: {shown}]"
-    return _one_line(line)
+    return one_line(line)
 

@@ -56,8 +56,17 @@ class PhysicsLimitError(ThermosatError):
     """A design cannot meet a physical limit (e.g. no radiator area satisfies the junction limit)."""
 
 
-def one_line(err: BaseException) -> str:
+def one_line(err: BaseException | str, *, limit: int | None = None, typed: bool = True,
+             empty: str = "") -> str:
     """``"Type: message"`` on one line (whitespace of a multi-line message collapsed), as a
-    study records a failed point or sample."""
-    text = " ".join(str(err).split())
+    study records a failed point or sample.
+
+    ``limit``: at most this many characters of message (cut with "..."); ``typed=False``:
+    the message alone (a string ``err`` is never typed); ``empty``: the text of an empty
+    message."""
+    text = " ".join(str(err).split()) or empty
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 3] + "..."
+    if not typed or isinstance(err, str):
+        return text
     return f"{type(err).__name__}: {text}" if text else type(err).__name__

@@ -34,7 +34,7 @@ from urllib.parse import quote, unquote
 import meshio
 import numpy as np
 
-from thermosat.common.errors import MeshError
+from thermosat.common.errors import MeshError, one_line
 from thermosat.common.atomic import atomic_path
 from thermosat.mesh.checks import check_mesh
 from thermosat.mesh.core import CELL_DIM, CELL_NODES, FACET_TYPE, Boundary, Mesh
@@ -66,11 +66,8 @@ _BINARY_WRITERS = ("gmsh22", "gmsh", "vtu", "vtk", "vtk42", "vtk51", "ply", "stl
 
 
 # --------------------------------------------------------------------------- small helpers
-def _one_line(exc: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(exc).split()) or "no details"
-    if len(text) > limit:
-        text = text[:limit - 3] + "..."
-    return f"{type(exc).__name__}: {text}"
+def _one_line(exc: BaseException) -> str:
+    return one_line(exc, limit=200, empty="no details")
 
 
 def _meshio_dim(mtype: str) -> int:
