@@ -195,3 +195,50 @@ def test_attribution_table_states_the_reading_trade_step():
     text = "\n".join(attribution_table(att))
     assert "`demand_at_rating` (30.0 kW on 22 chips)" in text
     assert "+36.0 m² (+80 %)" in text and "changed since" not in text
+
+
+def test_only_the_winning_sizing_keeps_its_solved_model(monkeypatch):
+    """Each sizing holds its solved satellite (~0.5–1 GB at a sized tier); after the trade
+    only the answer's is kept, the others are released (six held together set the main
+    job's peak memory), and the rows keep what the report needs."""
+    from thermosat.studies import tier_job
+
+    case = default_case("vleo")
+    own = case.to_design(environment="hot")
+
+    def sized(placement, w_kg, area):
+        s = SizingResult(True, trades.placement_design(own, placement).with_areas(
+            wing_area_m2=area), object(), object(), "junction", {}, [], "sized")
+        return s, {"placement": placement, "reading": "chips_at_rating", "feasible": True,
+                   "radiator_area_m2": area, "specific_power_w_kg": w_kg,
+                   "compute_w": 30e3, "demand_w": 30e3, "mass_kg": 30e3 / w_kg,
+                   "n_chips": 22, "chip_power_w": 1364.0, "binding_constraint": "junction"}
+
+    assert own.placement != "boom"
+    first, r0 = sized(own.placement, 30.0, 80.0)
+    other, r1 = sized("boom", 43.0, 45.0)
+    alt, r2 = sized("boom", 44.5, 76.0)
+    r2["reading"] = "demand_at_rating"
+
+    monkeypatch.setattr(trades, "run_trades", lambda *a, **k: {
+        "rows": [r0, r1], "chosen": "boom", "time_s": 1.0,
+        "sizings": {own.placement: first, "boom": other}})
+    seen = {}
+
+    def fake_readings(readings, placement, **kw):
+        seen["ref"] = kw["ref"]
+        seen["released_before"] = first.satellite is None   # a losing placement: freed early
+        return {"rows": [r2], "sizings": {"demand_at_rating": alt}, "time_s": 1.0}
+
+    monkeypatch.setattr(trades, "run_reading_trades", fake_readings)
+    rd = _reading(case, "demand_at_rating", ARTICLE_COMPUTE_W)
+    trade, winner, _vary, name, got = tier_job._trade(
+        "vleo", own, case.compute_demand_w(), trades.PLACEMENTS, first, "wings",
+        (1.0, 3000.0), lambda m: None, reading="chips_at_rating",
+        readings={"demand_at_rating": rd})
+    assert seen["ref"] is other and seen["released_before"] is False  # own sizing kept: the
+    assert winner is alt and name == "demand_at_rating" and got is rd  # no-winner fallback
+    assert winner.satellite is not None and winner.result is not None
+    assert all(s.satellite is None and s.result is None for s in (first, other))
+    assert "sizings" not in trade and "reading_sizings" not in trade
+    assert [r["specific_power_w_kg"] for r in trade["rows"]] == [30.0, 43.0, 44.5]

@@ -99,3 +99,33 @@ def test_search_bound_too_small_is_infeasible_not_an_area():
     assert out.binding_constraint == "junction"
     assert out.margins["junction"] < 0.0
     assert "junction limit missed" in out.message and "sized" not in out.message
+
+
+def test_a_sizing_keeps_only_the_solved_models_it_can_still_answer_with(monkeypatch):
+    """Every coupled solve of the search builds a whole model (~0.5–1 GB at a sized tier);
+    the search releases each as soon as no selection rule can pick it (the last solve, the
+    best margin, the smallest feasible area with and without the demand met), so at most
+    four are alive while it runs, and after it only the answer's."""
+    import gc
+    import weakref
+
+    from thermosat.studies import sizing as sizing_mod
+
+    made, alive_before = [], []
+    real = sizing_mod._evaluate
+
+    def spy(design, log, progress=None):
+        gc.collect()
+        alive_before.append(sum(w() is not None for w in made))
+        sat, res, margins = real(design, log, progress)
+        made.append(weakref.ref(sat))
+        return sat, res, margins
+
+    monkeypatch.setattr(sizing_mod, "_evaluate", spy)
+    out = size_design(_design(), DEMAND_W, vary="wings", area_bounds_m2=(2.0, 3000.0),
+                      initial_area_m2=3.0)             # far below the answer: a long search
+    gc.collect()
+    assert out.feasible and len(made) >= 5, len(made)
+    assert max(alive_before) <= 4 and alive_before[-1] < len(made) - 1, alive_before
+    assert [w() for w in made if w() is not None] == [out.satellite]
+    assert out.result is not None and out.result.model is out.satellite.model

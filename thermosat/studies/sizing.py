@@ -126,6 +126,14 @@ class SizingResult:
     time_s: float = 0.0
     mass: dict = field(default_factory=dict)
 
+    def release(self) -> "SizingResult":
+        """Drop the solved satellite and its result (model, matrices, factorisations: the
+        bulk of a sizing's memory, ~0.5–1 GB on a sized tier); design, margins, evaluations
+        and mass stay. For sizings a study has read and will not solve from again."""
+        self.satellite = None
+        self.result = None
+        return self
+
 
 def _evaluate(design: SatelliteDesign, log: list, progress=None):
     sat = Satellite(design)
@@ -176,7 +184,22 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
     eta = float(design.cell.efficiency(design.cell.t_ref_k + 25.0))
     state = {"cells": initial_cell_area_m2 if initial_cell_area_m2 else demand_w / (
         (1 - design.distribution_loss_fraction) * eta * design.packing * g)}
+    # (area, margin, satellite, result, margins, design) per solve; the satellite and result
+    # of a solve no selection rule below can pick are released (each holds a solved model)
     evals: list[tuple] = []
+    meets: list[bool] = []  # per solve: it delivers the demand within the chips' rating
+
+    def release_unpickable() -> None:
+        idx = range(len(evals))
+        keep = {len(evals) - 1, max(idx, key=lambda i: evals[i][1])}
+        for demand_only in (True, False):
+            cand = [i for i in idx if evals[i][1] >= 0 and (meets[i] or not demand_only)]
+            if cand:
+                keep.add(min(cand, key=lambda i: evals[i][0]))
+        for i in idx:
+            if i not in keep and evals[i][2] is not None:
+                a_i, f_i, _s, _r, mm_i, dd_i = evals[i]
+                evals[i] = (a_i, f_i, None, None, mm_i, dd_i)
     # a chip is never run above its rating (issue 12): when the demand puts the chips at
     # their rating, the cells aim half the demand tolerance below it so that an answer
     # within the tolerance cannot overdrive them
@@ -197,6 +220,9 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
         state["cells"] *= target / r.power["compute_w"]
         f = min(mm[k] for k in increasing)
         evals.append((area, f, s, r, mm, dd))
+        meets.append(abs(r.power["compute_w"] / demand_w - 1.0) <= demand_rtol
+                     and "chip_power" not in r.limits["violations"])
+        release_unpickable()
         return f, mm
 
     a0 = initial_area_m2 if initial_area_m2 else lumped_radiator_area(design, demand_w * 1.05)
@@ -253,21 +279,18 @@ def size_design(design: SatelliteDesign, demand_w: float, *, vary: str = "wings"
         fn, m = at(math.exp(xn))
         side = 1 if fn >= 0 else -1
         x, f = xn, fn
-    def meets_demand(e) -> bool:
-        return (abs(e[3].power["compute_w"] / demand_w - 1.0) <= demand_rtol
-                and "chip_power" not in e[3].limits["violations"])
-
     # the answer must deliver the demand: the cell area is updated after every solve, so
     # the smallest feasible area is re-solved with the converged cell area if needed
-    if any(e[1] >= 0 for e in evals) and not any(e[1] >= 0 and meets_demand(e) for e in evals):
+    if any(e[1] >= 0 for e in evals) and not any(e[1] >= 0 and ok
+                                                 for e, ok in zip(evals, meets)):
         a_try = min(e[0] for e in evals if e[1] >= 0)
         for _ in range(4):
             f_try, _m = at(a_try)
-            if f_try >= 0 and meets_demand(evals[-1]):
+            if f_try >= 0 and meets[-1]:
                 break
             if f_try < 0:
                 a_try *= 1.0 + max(area_rtol, 0.005)
-    feasible = [e for e in evals if e[1] >= 0 and meets_demand(e)] or [
+    feasible = [e for e, ok in zip(evals, meets) if e[1] >= 0 and ok] or [
         e for e in evals if e[1] >= 0]
     if not feasible:
         a, fbest, s, r, mm, dd = max(evals, key=lambda e: e[1])

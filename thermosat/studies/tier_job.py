@@ -226,6 +226,10 @@ def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say
                            say=lambda m: say(f"{tier}: {m}"), progress_factory=factory,
                            reading=reading)
         readings = {k: v for k, v in (readings or {}).items() if k != reading}
+        # the rows are read; only the chosen placement can still be the answer (memory)
+        for p, s in trade["sizings"].items():
+            if p != trade["chosen"] and s is not sizing:
+                s.release()
         if readings:
             p = trade["chosen"] or design.placement
             alt = run_reading_trades(readings, p, area_bounds_m2=area_bounds_m2,
@@ -246,6 +250,7 @@ def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say
     if best is None:
         say(f"{tier}: trade: no feasible row among {len(trade['rows'])} (placements × "
             f"readings); the case's own placement and reading are reported")
+        _release_losers(trade, sizing)
         return trade, sizing, vary, reading, None
     ok = sorted((r for r in trade["rows"] if r["feasible"] and r["specific_power_w_kg"]),
                 key=lambda r: -r["specific_power_w_kg"])
@@ -255,13 +260,26 @@ def _trade(tier, design, demand_w, placements, sizing, vary, area_bounds_m2, say
         f"({best['specific_power_w_kg']:.1f} W/kg, the highest among {len(ok)} feasible of "
         f"{len(trade['rows'])} rows{runner})")
     if readings and best["reading"] in readings and best["reading"] != reading:
-        return (trade, trade["reading_sizings"][best["reading"]],
-                vary_of(best["placement"]) if placements else vary,
-                best["reading"], readings[best["reading"]])
-    if best["placement"] != sizing.design.placement:
-        return trade, trade["sizings"][best["placement"]], vary_of(best["placement"]), \
-            reading, None
-    return trade, sizing, vary, reading, None
+        out = (trade, trade["reading_sizings"][best["reading"]],
+               vary_of(best["placement"]) if placements else vary,
+               best["reading"], readings[best["reading"]])
+    elif best["placement"] != sizing.design.placement:
+        out = (trade, trade["sizings"][best["placement"]], vary_of(best["placement"]),
+               reading, None)
+    else:
+        out = (trade, sizing, vary, reading, None)
+    _release_losers(trade, out[1])
+    return out
+
+
+def _release_losers(trade: dict, winner) -> None:
+    """Release every sizing of ``trade`` but ``winner`` and drop them from ``trade`` (its
+    rows carry what the report needs): each held its solved model, ~0.5–1 GB at a sized
+    tier, and six of them held together set the main job's peak memory."""
+    for key in ("sizings", "reading_sizings"):
+        for s in trade.pop(key, {}).values():
+            if s is not winner:
+                s.release()
 
 
 def _uncertainty(tier, sizing, demand_w, n, say, engine: dict | None = None) -> dict:
