@@ -158,7 +158,12 @@ class LinearSolver:
             if symmetric:
                 lu = spla.splu(Ac, permc_spec="MMD_AT_PLUS_A")
             else:
-                lu = spla.splu(Ac, permc_spec="COLAMD")
+                # minimum degree on A + Aᵀ with threshold pivoting (the diagonal kept unless
+                # below 0.1 × its column's largest entry): the non-symmetric systems here are
+                # conduction plus upwind advection and a few dense radiation-zone columns,
+                # nearly symmetric in structure and diagonally strong. COLAMD filled them
+                # 3.6× (16.7k unknowns) to 7.7× (60k: 108 M entries, 1.3 GB) more.
+                lu = spla.splu(Ac, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.1)
         except RuntimeError as err:  # "Factor is exactly singular"
             raise SolverError(f"{_SINGULAR} [{err}]") from None
         self._lu = lu
