@@ -196,15 +196,19 @@ class RadiosityExchange:
             raise SolverError(f"radiosity: conjugate gradients did not converge (info={info})")
         return x
 
-    def radiosity(self, E: np.ndarray, E_sink: float) -> np.ndarray:
-        """Radiosity J (W/m²) for facet emissive powers ``E`` (W/m²) and space ``E_sink``."""
+    def radiosity(self, E: np.ndarray, E_sink) -> np.ndarray:
+        """Radiosity J (W/m²) for facet emissive powers ``E`` (W/m²) and space ``E_sink``.
+
+        ``E`` may be (nf, k) with ``E_sink`` (k,): k independent cases, one solve."""
         E = np.asarray(E, dtype=np.float64)
         J = np.empty_like(E)
         R, B = self._R, self._B
         J[B] = E[B]
         if R.size:
-            rhs_R = (self.eps[R] * E[R] + self.rho[R] * self.f_space[R] * E_sink)
-            b = (self.areas[R] / self.rho[R]) * rhs_R
+            col = (slice(None),) + (None,) * (E.ndim - 1)   # per-facet factors over columns
+            rhs_R = (self.eps[R][col] * E[R]
+                     + (self.rho[R] * self.f_space[R])[col] * np.asarray(E_sink, float))
+            b = (self.areas[R] / self.rho[R])[col] * rhs_R
             if B.size:
                 b = b + self._G_RB @ J[B]
             J[R] = self._solve_R(b)
@@ -381,15 +385,19 @@ class RadiosityExchange:
         emitted_f = ae * E
         absorbed = np.zeros((ng + 1, ng))   # absorbed[source, group]; source ng = space
         lost = np.zeros(ng)
+        # one radiosity solve for all sources: column g emits from group g only, the last
+        # column is space alone
+        E_cols = np.zeros((self.nf, ng + 1))
+        E_cols[np.arange(self.nf), owner] = E
+        sink = np.zeros(ng + 1)
+        sink[ng] = Es
+        J = self.radiosity(E_cols, sink)
+        a_cols = ae[:, None] * (self.F @ J)
+        a_cols[:, ng] += ae * self.f_space * Es
+        for g in range(ng + 1):
+            absorbed[g] = np.bincount(owner, weights=a_cols[:, g], minlength=ng)
         for g in range(ng):
-            Eg = np.where(owner == g, E, 0.0)
-            J = self.radiosity(Eg, 0.0)
-            a_f = ae * (self.F @ J)
-            absorbed[g] = np.bincount(owner, weights=a_f, minlength=ng)
-            lost[g] = emitted_f[owner == g].sum() - a_f.sum()
-        J = self.radiosity(np.zeros(self.nf), Es)
-        a_f = ae * (self.F @ J + self.f_space * Es)
-        absorbed[ng] = np.bincount(owner, weights=a_f, minlength=ng)
+            lost[g] = emitted_f[owner == g].sum() - a_cols[:, g].sum()
         net = absorbed[:ng] - absorbed[:ng].T
         np.fill_diagonal(net, 0.0)
         to_space = lost - absorbed[ng]
