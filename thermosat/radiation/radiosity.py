@@ -401,7 +401,7 @@ class RadiosityExchange:
         net = absorbed[:ng] - absorbed[:ng].T
         np.fill_diagonal(net, 0.0)
         to_space = lost - absorbed[ng]
-        q = self.heat(T)
+        q = emitted_f - a_cols.sum(axis=1)   # = heat(T): radiosity is linear in E and E_s
         q_net = np.bincount(owner, weights=q, minlength=ng)
         emitted = np.bincount(owner, weights=emitted_f, minlength=ng)
         return ExchangeBreakdown(names, net, to_space, q_net, emitted)

@@ -289,6 +289,7 @@ class SurfaceExchange(Term):
         if np.intersect1d(ex_nodes, nodes).size:
             raise InputError("surface exchange zones: zone nodes must not be facet nodes")
         self._ex_nodes = ex_nodes
+        self._zone_idx = None            # the tangent's scatter indices, built on first use
         nex = len(ex_nodes)
         # β[p, z]: irradiation of p per unit emissive power of zone z (space black at 0)
         beta = np.empty((self.n_patches, nz))
@@ -404,12 +405,16 @@ class SurfaceExchange(Term):
         nz, nex = len(self.zone_nodes), len(self._ex_nodes)
         V = np.zeros(nz * nex)
         s4 = 4.0 * self.sigma
+        if self._zone_idx is None:                        # geometry only: built once
+            self._zone_idx = []
+            for k, c in enumerate(self.blocks_):
+                zf = self.zone_of_patch[self.of_facet[self.offsets[k]:self.offsets[k + 1]]]
+                idx = zf[:, None] * nex + np.searchsorted(self._ex_nodes, c.conn)
+                self._zone_idx.append((idx.ravel(), 1.0 / self.zone_areas[zf][:, None]))
         for k, c in enumerate(self.blocks_):
-            lo, hi = self.offsets[k], self.offsets[k + 1]
-            zf = self.zone_of_patch[self.of_facet[lo:hi]]
-            g = (s4 * c.wdet * Tqs[k]**3) @ c.N / self.zone_areas[zf][:, None]
-            idx = zf[:, None] * nex + np.searchsorted(self._ex_nodes, c.conn)
-            V += np.bincount(idx.ravel(), g.ravel(), minlength=nz * nex)
+            idx, inv_area = self._zone_idx[k]
+            g = (s4 * c.wdet * Tqs[k]**3) @ c.N * inv_area
+            V += np.bincount(idx, g.ravel(), minlength=nz * nex)
         V = V.reshape(nz, nex)
         to_zone, from_zone, diag = self._zone_slots
         pa, pz = self._pair_pos, self._pair_zone
