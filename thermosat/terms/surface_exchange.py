@@ -70,6 +70,7 @@ from thermosat.common.errors import InputError
 from thermosat.fem import kernels
 from thermosat.fem.integration import CellSet
 from thermosat.terms.base import Term
+from thermosat.terms.exchange_kernel import exchange_facets, zone_tangent
 
 __all__ = ["ExchangePatches", "SurfaceExchange"]
 
@@ -77,6 +78,7 @@ _LINEAR = {"tri3": 3, "quad4": 4}
 #: facet types accepted with precomputed view factors (``vf``): line2 segments of 2D planar
 #: models (crossed strings, :mod:`thermosat.radiation.strings`)
 _WITH_VF = {"line2": 2, **_LINEAR}
+_NO_SLOTS = np.zeros((0, 0, 0), np.int64)   # residual-only evaluation before binding
 
 
 @dataclass(frozen=True)
@@ -375,26 +377,15 @@ class SurfaceExchange(Term):
         Tqs, E = self._fields(T)
         H = self.irradiation(E)
         jac = data.shape[0] > 0
-        s4 = 4.0 * self.sigma
         for k, c in enumerate(self.blocks_):
             lo, hi = self.offsets[k], self.offsets[k + 1]
-            eps = self.eps[lo:hi]
             pid = self.of_facet[lo:hi]
-            Tq = Tqs[k]
-            wN = self._wN[k]
-            emit = (c.wdet * (self.sigma * Tq**4)) @ c.N            # ∫ σT⁴ N_a
-            r = eps[:, None] * (emit - H[pid][:, None] * wN)
-            R += np.bincount(c.conn.ravel(), r.ravel(), minlength=R.shape[0])
-            if not jac:
-                continue
-            d = (s4 * eps)[:, None] * c.wdet * Tq**3
-            M = np.einsum("eq,qa,qb->eab", d, c.N, c.N)
-            if self.jacobian == "local":
-                b = self.self_gebhart[pid]
-                if np.any(b > 0):
-                    g = (s4 * c.wdet * Tq**3) @ c.N / self.patch_areas[pid][:, None]
-                    M -= (eps * b)[:, None, None] * wN[:, :, None] * g[:, None, :]
-            data += np.bincount(c.slots.ravel(), M.ravel(), minlength=data.shape[0])
+            geb = (self.self_gebhart[pid] if self.jacobian == "local"
+                   else np.zeros(hi - lo))
+            exchange_facets(c.conn, c.N, c.wdet, Tqs[k], self.eps[lo:hi], H[pid],
+                            self._wN[k], geb, 1.0 / self.patch_areas[pid],
+                            c.slots if c.slots is not None else _NO_SLOTS, self.sigma, R,
+                            data, jac)
         if jac and self.jacobian == "exact":
             data[self._exact_slots.ravel()] += self._mutual_jacobian(T, Tqs).ravel()
         if jac and self.zone_nodes is not None:
@@ -402,24 +393,24 @@ class SurfaceExchange(Term):
 
     def _add_zone_tangent(self, Tqs, data):
         """``[s U; V, s I]`` on the star pattern (see the module docstring)."""
-        nz, nex = len(self.zone_nodes), len(self._ex_nodes)
-        V = np.zeros(nz * nex)
-        s4 = 4.0 * self.sigma
+        to_zone, from_zone, diag = self._zone_slots
         if self._zone_idx is None:                        # geometry only: built once
-            self._zone_idx = []
+            nz, nex = len(self.zone_nodes), len(self._ex_nodes)
+            pair = np.full(nz * nex, -1, np.int64)
+            pair[self._pair_zone * nex + self._pair_pos] = np.arange(len(self._pair_pos))
+            per_block = []
             for k, c in enumerate(self.blocks_):
                 zf = self.zone_of_patch[self.of_facet[self.offsets[k]:self.offsets[k + 1]]]
-                idx = zf[:, None] * nex + np.searchsorted(self._ex_nodes, c.conn)
-                self._zone_idx.append((idx.ravel(), 1.0 / self.zone_areas[zf][:, None]))
+                p = pair[zf[:, None] * nex + np.searchsorted(self._ex_nodes, c.conn)]
+                per_block.append((np.ascontiguousarray(to_zone[p]),
+                                  1.0 / self.zone_areas[zf]))
+            const = self.zone_scale * self._zone_U[self._pair_pos, self._pair_zone]
+            self._zone_idx = (per_block, const)
+        per_block, const = self._zone_idx
         for k, c in enumerate(self.blocks_):
-            idx, inv_area = self._zone_idx[k]
-            g = (s4 * c.wdet * Tqs[k]**3) @ c.N * inv_area
-            V += np.bincount(idx, g.ravel(), minlength=nz * nex)
-        V = V.reshape(nz, nex)
-        to_zone, from_zone, diag = self._zone_slots
-        pa, pz = self._pair_pos, self._pair_zone
-        data[to_zone] += V[pz, pa]
-        data[from_zone] += self.zone_scale * self._zone_U[pa, pz]
+            slot_ea, inv_area = per_block[k]
+            zone_tangent(c.N, c.wdet, Tqs[k], inv_area, slot_ea, self.sigma, data)
+        data[from_zone] += const
         data[diag] += self.zone_scale
 
     def _mutual_jacobian(self, T, Tqs) -> np.ndarray:
