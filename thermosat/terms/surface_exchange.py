@@ -348,6 +348,7 @@ class SurfaceExchange(Term):
             sl = pattern.slots(self._zone_pairs)
             self._zone_slots = (sl[:, 0, 1].copy(), sl[:, 1, 0].copy(),
                                 pattern.diag[self.zone_nodes].copy())
+            self._zone_idx = None        # its per-facet slots follow the new pattern
 
     # --- evaluation ---------------------------------------------------------------------------
     def _fields(self, T):
