@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["exchange_facets"]
+__all__ = ["exchange_facets", "zone_tangent"]
 
 
 @nb.njit(cache=True)
